@@ -1,0 +1,28 @@
+"""Where the library and the watched folder live by default, and how to override it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "digest-reader"
+LIBRARY_ENV = "DIGEST_READER_LIBRARY"
+WATCH_ENV = "DIGEST_READER_WATCH"
+
+
+def default_library_dir() -> Path:
+    """$DIGEST_READER_LIBRARY, else the platform's user data folder."""
+    env = os.environ.get(LIBRARY_ENV)
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_watch_dir() -> Path:
+    """$DIGEST_READER_WATCH, else ~/Digests."""
+    env = os.environ.get(WATCH_ENV)
+    if env:
+        return Path(env).expanduser()
+    return Path.home() / "Digests"

@@ -1,0 +1,1 @@
+"""Placeholder: the arxiv_table parser is being written."""

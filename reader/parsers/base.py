@@ -1,0 +1,113 @@
+"""The parser interface, the registry of formats, and detection by content."""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from typing import ClassVar
+
+from reader.models import ParsedDigest
+
+# Modern ids (2402.06619, optional version) and old-style ids (hep-th/9901001).
+ARXIV_ID_RE = re.compile(
+    r"(?<![\w.])(?P<id>\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?P<version>v\d+)?(?![\w])"
+)
+ARXIV_URL_RE = re.compile(
+    r"https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/"
+    r"(?P<id>\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?P<version>v\d+)?(?:\.pdf)?",
+    re.IGNORECASE,
+)
+DOI_RE = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>()\[\]{}|,;]+[^\s\"<>()\[\]{}|,;.])")
+
+
+class ParseError(Exception):
+    """A digest could not be read; the message is meant for the user."""
+
+
+class DigestParser(ABC):
+    """One digest format. Subclasses register with @register and never touch files."""
+
+    name: ClassVar[str]
+
+    @abstractmethod
+    def sniff(self, text: str) -> float:
+        """Confidence in [0, 1] that `text` (normalized) is in this format."""
+
+    @abstractmethod
+    def parse(self, text: str) -> ParsedDigest:
+        """Every entry of `text` (normalized); raise ParseError when nothing can be read."""
+
+
+REGISTRY: dict[str, DigestParser] = {}
+
+
+def register(cls: type[DigestParser]) -> type[DigestParser]:
+    """Class decorator: make a parser available to detection by its name."""
+    REGISTRY[cls.name] = cls()
+    return cls
+
+
+def normalize_text(text: str) -> str:
+    """Drop a BOM and turn CRLF / CR line ends into LF, so parsers see one shape."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def detect(text: str) -> DigestParser | None:
+    """The parser most confident about `text`, or None when none recognises it."""
+    text = normalize_text(text)
+    best, best_score = None, 0.0
+    for parser in REGISTRY.values():
+        try:
+            score = parser.sniff(text)
+        except Exception:  # a buggy sniffer must not hide the other formats
+            score = 0.0
+        if score > best_score:
+            best, best_score = parser, score
+    return best
+
+
+def parse_text(text: str) -> ParsedDigest:
+    """Detect the format of `text` and parse it; ParseError says why when it cannot."""
+    text = normalize_text(text)
+    if not text.strip():
+        raise ParseError("the file is empty")
+    parser = detect(text)
+    if parser is None:
+        raise ParseError("no papers found: the text matches no known digest format")
+    parsed = parser.parse(text)
+    if not parsed.entries:
+        raise ParseError(f"no papers found in this {parser.name} digest")
+    return parsed
+
+
+def split_arxiv_id(text: str) -> tuple[str, str | None] | None:
+    """(id without version, version) of the first arXiv id or URL in `text`."""
+    match = ARXIV_URL_RE.search(text) or ARXIV_ID_RE.search(text)
+    if not match:
+        return None
+    return match.group("id"), match.group("version")
+
+
+def abs_url(arxiv_id: str) -> str:
+    return f"https://arxiv.org/abs/{arxiv_id}"
+
+
+def pdf_url(arxiv_id: str) -> str:
+    return f"https://arxiv.org/pdf/{arxiv_id}"
+
+
+def unwrap(lines: list[str]) -> str:
+    """Join hard-wrapped lines into paragraphs separated by one blank line."""
+    paragraphs: list[str] = []
+    current: list[str] = []
+    for line in lines:
+        if line.strip():
+            current.append(line.strip())
+        elif current:
+            paragraphs.append(" ".join(current))
+            current = []
+    if current:
+        paragraphs.append(" ".join(current))
+    return "\n\n".join(paragraphs)

@@ -1,0 +1,1 @@
+"""Placeholder: the daily_papers parser is being written."""

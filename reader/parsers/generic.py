@@ -1,0 +1,1 @@
+"""Placeholder: the generic parser is being written."""

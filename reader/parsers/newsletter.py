@@ -1,0 +1,1 @@
+"""Placeholder: the newsletter parser is being written."""

@@ -1,0 +1,1 @@
+"""Placeholder: the scored_list parser is being written."""

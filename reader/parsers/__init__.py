@@ -7,6 +7,7 @@ from reader.parsers.base import ParseError, detect, parse_text
 # detection is by confidence, not by position.
 from reader.parsers import (  # noqa: F401,E402
     arxiv_table,
+    bibtex,
     daily_papers,
     generic,
     newsletter,

@@ -1,0 +1,916 @@
+"""The paper library: one SQLite file of papers, digests, sightings and the user's own state."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import sqlite3
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from reader import migrations
+from reader.models import Digest, Entry, Paper, ParsedDigest
+from reader.query import QueryError, fts_phrase, where_clause
+
+__all__ = [
+    "DB_NAME", "SORT_KEYS", "Library", "LibraryError", "UnknownPaper", "InvalidValue",
+    "QueryError", "PaperRow", "UserState", "title_key", "normalize_path",
+]
+
+DB_NAME = "library.sqlite3"
+BUSY_TIMEOUT_MS = 5000
+CHUNK = 500  # ids per "IN (...)" list: far below SQLite's variable limit
+
+# ORDER BY expression per sort key; the id tie-break keeps order stable between pages.
+SORT_COLUMNS = {
+    "added": "p.added",
+    "published": "p.published",
+    "title": "p.title_key",
+    "author": "p.first_author",
+    "rating": "s.rating",
+    "seen": "p.seen",
+    "read": "s.read",
+}
+SORT_KEYS = tuple(SORT_COLUMNS)
+# Sorts on paper_state columns: the condition for a paper to have a value there.
+STATE_SORTS = {"rating": "s.rating IS NOT NULL", "read": "s.read = 1"}
+FILL_FIELDS = (
+    "arxiv_id", "doi", "abstract", "translation", "published",
+    "abs_url", "pdf_url", "code_url", "homepage_url",
+)
+PAPER_COLUMNS = (
+    "id", "arxiv_id", "doi", "title", "title_key", "authors", "first_author", *FILL_FIELDS[2:],
+    "added",
+)
+STOPWORDS = frozenset("""
+    about above after again against all also among and any are based because been before being
+    between both but can could did does doing down during each few for from further had has have
+    having her here hers him his how into its itself just more most new not now off once only
+    other our ours out over own paper propose proposed same she should show some such than that
+    the their theirs them then there these they this those through too under until use used
+    using very via was were what when where which while who whom why will with would you your
+""".split())
+ET_AL_RE = re.compile(r"\bet\.?\s*al\b", re.IGNORECASE)
+ARXIV_PREFIX_RE = re.compile(r"^(?:arxiv:)", re.IGNORECASE)
+ARXIV_VERSION_RE = re.compile(r"v\d+$")
+
+
+class LibraryError(Exception):
+    """Something the library cannot do; the message is meant for the user."""
+
+
+class UnknownPaper(LibraryError, KeyError):
+    def __init__(self, paper_id: int) -> None:
+        super().__init__(f"no paper with id {paper_id}")
+        self.paper_id = paper_id
+
+    def __str__(self) -> str:  # KeyError would add quotes around the message
+        return str(self.args[0])
+
+
+class InvalidValue(LibraryError, ValueError):
+    """A value outside what the library accepts (a rating of 7, an unknown sort key)."""
+
+
+@dataclass
+class PaperRow:
+    """What the paper table shows for one paper."""
+
+    id: int
+    title: str
+    first_author: str | None
+    authors_count: int
+    published: str | None
+    rating: int | None
+    tags: list[str]
+    read: bool
+    seen: int
+    has_note: bool
+    arxiv_id: str | None
+    added: str
+
+
+@dataclass
+class UserState:
+    """Everything the user set on one paper: what undo restores."""
+
+    rating: int | None = None
+    note: str | None = None
+    read: bool = False
+    read_at: str | None = None
+    tags: list[str] = field(default_factory=list)
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def title_key(title: str | None) -> str | None:
+    """Casefolded title with every run of punctuation and whitespace collapsed to one space."""
+    if not title:
+        return None
+    text = unicodedata.normalize("NFKC", title).casefold()
+    words = re.findall(r"[^\W_]+", text)
+    return " ".join(words) or None
+
+
+def normalize_path(path: str | os.PathLike) -> str:
+    """The absolute form of a digest path, so one file is one digest whatever the cwd."""
+    return str(Path(path).expanduser().absolute())
+
+
+def normalize_arxiv_id(arxiv_id: str | None) -> str | None:
+    if not arxiv_id or not arxiv_id.strip():
+        return None
+    return ARXIV_VERSION_RE.sub("", ARXIV_PREFIX_RE.sub("", arxiv_id.strip()))
+
+
+def _chunks(items: Sequence, size: int = CHUNK) -> Iterator[Sequence]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _marks(items: Sequence) -> str:
+    return ", ".join("?" * len(items))
+
+
+def _blank_to_none(value: Any) -> Any:
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
+
+
+class Library:
+    """A library folder's SQLite database. Use one instance per thread, one thread at a time."""
+
+    def __init__(self, folder: str | os.PathLike | None = None) -> None:
+        if folder is None:
+            from reader.config import default_library_dir
+
+            folder = default_library_dir()
+        self.folder = Path(folder).expanduser()
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.path = self.folder / DB_NAME
+        conn = sqlite3.connect(
+            str(self.path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+        )
+        self.db = sqlite_utils.Database(conn)
+        self.conn = conn
+        try:
+            self._configure()
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise LibraryError(f"cannot open the library {self.path}: {exc}") from exc
+
+    # ------------------------------------------------------------ connection and schema
+
+    def _configure(self) -> None:
+        self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        self.conn.execute("PRAGMA foreign_keys = ON")
+        self.db.enable_wal()
+        self.conn.execute("PRAGMA synchronous = NORMAL")
+
+    @property
+    def schema_version(self) -> int:
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+
+    def _migrate(self) -> None:
+        version = self.schema_version
+        if version > migrations.latest_version():
+            raise LibraryError(
+                f"this library was written by a newer Digest Reader (schema {version}); "
+                f"this version reads up to schema {migrations.latest_version()}"
+            )
+        if version == migrations.latest_version():
+            return
+        if self._has_content():
+            self._backup(self.folder / f"{DB_NAME}.bak-v{version}")
+        for number in range(version, migrations.latest_version()):
+            with self.transaction():
+                if self.schema_version != number:
+                    continue  # another process opening the library ran this step first
+                migrations.MIGRATIONS[number](self.conn)
+                self.conn.execute(f"PRAGMA user_version = {number + 1}")
+
+    def _has_content(self) -> bool:
+        return self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+
+    def _backup(self, target: Path) -> None:
+        # The backup API copies a consistent snapshot, WAL content included.
+        copy = sqlite3.connect(str(target))
+        try:
+            self.conn.backup(copy)
+        finally:
+            copy.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, like db.atomic(), but BEGIN IMMEDIATE: a transaction that
+        reads before it writes must hold the write lock from the start, or a concurrent writer
+        makes it fail with SQLITE_BUSY instead of waiting out the busy timeout."""
+        if self.conn.in_transaction:
+            with self.db.atomic():
+                yield self.conn
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.db.rollback()
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self.conn.execute("PRAGMA optimize")  # keeps the planner's statistics fresh
+        self.conn.close()
+
+    def __enter__(self) -> "Library":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _rows(self, sql: str, params: Sequence | dict = ()) -> list[dict]:
+        cursor = self.conn.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+    # ------------------------------------------------------------ digests
+
+    def store_digest(self, path: str | os.PathLike, sha256: str, parsed: ParsedDigest) -> Digest:
+        """Store a parsed digest in one transaction: match or create its papers (filling what
+        they lack), and replace this digest's sightings. User state is never touched."""
+        path = normalize_path(path)
+        with self.transaction():
+            digest_id = self._digest_row_id(path)
+            merger = _PaperMerger(self.conn, now_iso())
+            sightings = merger.resolve(parsed.entries)
+            merger.write()
+            self.conn.execute("DELETE FROM sightings WHERE digest_id = ?", (digest_id,))
+            self.conn.executemany(
+                "INSERT INTO sightings (digest_id, paper_id, position, score, subscores,"
+                " headline, summary, detail, topic) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(digest_id, *row) for row in sightings],
+            )
+            self.conn.execute(
+                "UPDATE digests SET sha256 = ?, format = ?, date = ?, status = 'imported',"
+                " error = NULL, entries = ?, new = ?, merged = ?, imported_at = ? WHERE id = ?",
+                (sha256, parsed.format, parsed.date, len(sightings), len(merger.created),
+                 len(merger.matched), merger.now, digest_id),
+            )
+        return self._digest(digest_id)
+
+    def _digest_row_id(self, path: str) -> int:
+        row = self.conn.execute("SELECT id FROM digests WHERE path = ?", (path,)).fetchone()
+        if row:
+            return row[0]
+        cursor = self.conn.execute(
+            "INSERT INTO digests (path, status, imported_at) VALUES (?, 'imported', ?)",
+            (path, now_iso()),
+        )
+        return cursor.lastrowid
+
+    def record_failure(self, path: str | os.PathLike, sha256: str | None, error: str) -> Digest:
+        """Record that `path` could not be imported; sightings of an earlier good import stay."""
+        path = normalize_path(path)
+        with self.transaction():
+            digest_id = self._digest_row_id(path)
+            self.conn.execute(
+                "UPDATE digests SET sha256 = ?, status = 'failed', error = ?, new = 0, merged = 0,"
+                " entries = (SELECT count(*) FROM sightings WHERE digest_id = ?), imported_at = ?"
+                " WHERE id = ?",
+                (sha256, error, digest_id, now_iso(), digest_id),
+            )
+        return self._digest(digest_id)
+
+    def remove_digest(self, path: str | os.PathLike) -> bool:
+        """Forget a digest and its sightings (its file is gone). Papers and user state stay."""
+        path = normalize_path(path)
+        with self.transaction():
+            row = self.conn.execute("SELECT id FROM digests WHERE path = ?", (path,)).fetchone()
+            if not row:
+                return False
+            self.conn.execute("DELETE FROM sightings WHERE digest_id = ?", (row[0],))
+            self.conn.execute("DELETE FROM digests WHERE id = ?", (row[0],))
+        return True
+
+    def digest_by_path(self, path: str | os.PathLike) -> Digest | None:
+        row = self.conn.execute(
+            "SELECT id FROM digests WHERE path = ?", (normalize_path(path),)
+        ).fetchone()
+        return self._digest(row[0]) if row else None
+
+    def digest_by_sha(self, sha256: str) -> Digest | None:
+        row = self.conn.execute(
+            "SELECT id FROM digests WHERE sha256 = ? ORDER BY id LIMIT 1", (sha256,)
+        ).fetchone()
+        return self._digest(row[0]) if row else None
+
+    def _digest(self, digest_id: int) -> Digest:
+        row = self._rows("SELECT * FROM digests WHERE id = ?", (digest_id,))[0]
+        return Digest(
+            path=row["path"], sha256=row["sha256"], format=row["format"], status=row["status"],
+            error=row["error"], entries=row["entries"], new=row["new"], merged=row["merged"],
+            imported_at=row["imported_at"], id=row["id"],
+        )
+
+    def digests(self) -> list[dict]:
+        """Every recorded digest, oldest first, in the CLI `digests --json` shape."""
+        return [
+            {
+                "id": row["id"], "file": row["path"], "format": row["format"],
+                "status": row["status"], "entries": row["entries"], "new": row["new"],
+                "merged": row["merged"], "error": row["error"], "imported_at": row["imported_at"],
+            }
+            for row in self._rows("SELECT * FROM digests ORDER BY id")
+        ]
+
+    # ------------------------------------------------------------ searching
+
+    def _sorted_arms(self, query: str, sort: str, descending: bool) -> list[tuple[str, list]]:
+        """SELECTs of ids whose results, concatenated, are the sorted matches.
+
+        Rating and read live in paper_state, which most papers have no row in; sorting a LEFT
+        JOIN of every paper would scan the whole library. Instead the papers that have the
+        value come from paper_state's index, and the rest follow (or precede) in id order."""
+        if sort not in SORT_COLUMNS:
+            raise InvalidValue(f"unknown sort '{sort}' (use one of: {', '.join(SORT_KEYS)})")
+        compiled = where_clause(query)
+        where, params = compiled.where, compiled.params
+        direction = "DESC" if descending else "ASC"
+        if sort not in STATE_SORTS:
+            return [(
+                f"SELECT p.id FROM papers p WHERE {where}"
+                f" ORDER BY {SORT_COLUMNS[sort]} {direction}, p.id {direction}",
+                params,
+            )]
+        has_value = STATE_SORTS[sort]
+        with_value = (
+            f"SELECT s.paper_id FROM paper_state s JOIN papers p ON p.id = s.paper_id"
+            f" WHERE {has_value} AND {where}"
+            f" ORDER BY {SORT_COLUMNS[sort]} {direction}, s.paper_id {direction}"
+        )
+        without_value = (
+            f"SELECT p.id FROM papers p WHERE p.id NOT IN"
+            f" (SELECT s.paper_id FROM paper_state s WHERE {has_value})"
+            f" AND {where} ORDER BY p.id {direction}"
+        )
+        arms = [(with_value, params), (without_value, params)]
+        return arms if descending else arms[::-1]  # no value sorts lowest
+
+    def _sorted_ids(
+        self, query: str, sort: str, descending: bool, limit: int | None = None, offset: int = 0
+    ) -> list[int]:
+        ids: list[int] = []
+        for sql, params in self._sorted_arms(query, sort, descending):
+            wanted = -1 if limit is None else limit - len(ids)
+            page = [r[0] for r in self.conn.execute(
+                f"{sql} LIMIT ? OFFSET ?", [*params, wanted, offset])]
+            if offset:  # an empty page means this arm had no more rows than the offset
+                offset = 0 if page else max(0, offset - self._count_of(sql, params))
+            ids += page
+            if limit is not None and len(ids) >= limit:
+                break
+        return ids
+
+    def _count_of(self, sql: str, params: list) -> int:
+        return self.conn.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
+
+    def paper_ids(self, query: str = "", sort: str = "added", descending: bool = True) -> list[int]:
+        """Ids of the papers matching `query`, sorted. Raises QueryError."""
+        return self._sorted_ids(query, sort, descending)
+
+    def count(self, query: str = "") -> int:
+        """Number of papers matching `query`. Raises QueryError."""
+        compiled = where_clause(query)
+        sql = f"SELECT count(*) FROM papers p WHERE {compiled.where}"
+        return self.conn.execute(sql, compiled.params).fetchone()[0]
+
+    def rows(
+        self, query: str = "", sort: str = "added", descending: bool = True,
+        limit: int = 200, offset: int = 0,
+    ) -> list[PaperRow]:
+        """One page of light rows for a lazy table model. Raises QueryError."""
+        return self.rows_by_ids(self._sorted_ids(query, sort, descending, limit, offset))
+
+    def rows_by_ids(self, ids: Sequence[int]) -> list[PaperRow]:
+        """Rows for these ids, in the given order; unknown ids are left out."""
+        found: dict[int, PaperRow] = {}
+        tags = self._tags_of(ids)
+        for chunk in _chunks(list(ids)):
+            for row in self._rows(
+                "SELECT p.id, p.title, p.first_author, json_array_length(p.authors) AS n,"
+                " p.published, p.seen, p.arxiv_id, p.added, s.rating, s.read, s.note"
+                " FROM papers p LEFT JOIN paper_state s ON s.paper_id = p.id"
+                f" WHERE p.id IN ({_marks(chunk)})",
+                chunk,
+            ):
+                found[row["id"]] = PaperRow(
+                    id=row["id"], title=row["title"], first_author=row["first_author"],
+                    authors_count=row["n"] or 0, published=row["published"],
+                    rating=row["rating"], tags=tags.get(row["id"], []), read=bool(row["read"]),
+                    seen=row["seen"], has_note=bool(row["note"]), arxiv_id=row["arxiv_id"],
+                    added=row["added"],
+                )
+        return [found[i] for i in ids if i in found]
+
+    def list_papers(
+        self, query: str = "", sort: str = "added", limit: int | None = None,
+        descending: bool = True,
+    ) -> list[dict]:
+        """Matching papers in the CLI `list --json` shape. Raises QueryError."""
+        return self._paper_dicts(self._sorted_ids(query, sort, descending, limit))
+
+    def get_paper(self, paper_id: int) -> dict:
+        """One paper in the CLI `show --json` shape, with every sighting. Raises UnknownPaper."""
+        papers = self._paper_dicts([paper_id], full=True)
+        if not papers:
+            raise UnknownPaper(paper_id)
+        return papers[0]
+
+    def _paper_dicts(self, ids: Sequence[int], full: bool = False) -> list[dict]:
+        result: dict[int, dict] = {}
+        for chunk in _chunks(list(ids)):
+            tags = self._tags_of(chunk)
+            sightings = self._sightings_of(chunk)
+            for row in self._rows(
+                "SELECT p.*, s.rating, s.read, s.read_at, s.note FROM papers p"
+                " LEFT JOIN paper_state s ON s.paper_id = p.id"
+                f" WHERE p.id IN ({_marks(chunk)})",
+                chunk,
+            ):
+                found = sightings.get(row["id"], [])
+                result[row["id"]] = _paper_dict(row, tags.get(row["id"], []), found, full)
+        return [result[i] for i in ids if i in result]
+
+    def _tags_of(self, ids: Sequence[int]) -> dict[int, list[str]]:
+        tags: dict[int, list[str]] = {}
+        for chunk in _chunks(list(ids)):
+            for paper_id, tag in self.conn.execute(
+                f"SELECT paper_id, tag FROM paper_tags WHERE paper_id IN ({_marks(chunk)})"
+                " ORDER BY tag",
+                chunk,
+            ):
+                tags.setdefault(paper_id, []).append(tag)
+        return tags
+
+    def _sightings_of(self, ids: Sequence[int]) -> dict[int, list[dict]]:
+        found: dict[int, list[dict]] = {}
+        for row in self._rows(
+            "SELECT s.*, d.path, d.format FROM sightings s JOIN digests d ON d.id = s.digest_id"
+            f" WHERE s.paper_id IN ({_marks(ids)}) ORDER BY d.id",
+            list(ids),
+        ):
+            found.setdefault(row["paper_id"], []).append(row)
+        return found
+
+    def related(self, paper_id: int, limit: int = 10) -> list[int]:
+        """Ids of the papers most similar to this one by bm25 over its distinctive
+        title and abstract words (words that are rare in the library score most)."""
+        row = self.conn.execute(
+            "SELECT title, abstract FROM papers WHERE id = ?", (paper_id,)
+        ).fetchone()
+        if row is None:
+            raise UnknownPaper(paper_id)
+        terms = self._distinctive_terms(_fts_words(row[0]), _fts_words(row[1] or ""))
+        if not terms:
+            return []
+        match = "{title abstract} : (" + " OR ".join(fts_phrase(t) for t in terms) + ")"
+        return [
+            r[0] for r in self.conn.execute(
+                "SELECT rowid FROM papers_fts WHERE papers_fts MATCH ? AND rowid != ?"
+                " ORDER BY bm25(papers_fts, 4.0, 1.0, 1.0, 0.0, 0.0) LIMIT ?",
+                (match, paper_id, limit),
+            )
+        ]
+
+    def _distinctive_terms(
+        self, title_words: list[str], abstract_words: list[str], wanted: int = 12
+    ) -> list[str]:
+        """The paper's words found in the fewest other papers (but in at least one)."""
+        def candidates(words: list[str]) -> list[str]:
+            return [w for w in dict.fromkeys(words)
+                    if len(w) > 2 and not w.isdigit() and w not in STOPWORDS]
+
+        # Each document-frequency lookup reads the word's whole posting list, so look up
+        # the title words and only the longest abstract words (long words are rarely common).
+        words = candidates(title_words)
+        words += sorted(set(candidates(abstract_words)) - set(words), key=len, reverse=True)[:30]
+        scored = []
+        for word in words:
+            found = self.conn.execute(
+                "SELECT doc FROM papers_fts_vocab WHERE term = ?", (word,)
+            ).fetchone()
+            if found and found[0] > 1:
+                scored.append((found[0], word))
+        return [word for _, word in sorted(scored)[:wanted]]
+
+    # ------------------------------------------------------------ sidebar
+
+    def sidebar_counts(self) -> dict[str, int]:
+        """Counts for the sidebar's fixed entries."""
+        total = self.conn.execute("SELECT count(*) FROM papers").fetchone()[0]
+        read, rated, noted = self.conn.execute(
+            "SELECT count(*) FILTER (WHERE read = 1), count(rating),"
+            " count(*) FILTER (WHERE note IS NOT NULL) FROM paper_state"
+        ).fetchone()
+        return {"all": total, "unread": total - read, "rated": rated, "has_note": noted}
+
+    def tag_counts(self) -> list[tuple[str, int]]:
+        """(tag, number of papers) for every tag, sorted by tag, case-insensitively."""
+        return [
+            (row[0], row[1])
+            for row in self.conn.execute(
+                "SELECT min(tag), count(*) FROM paper_tags GROUP BY tag ORDER BY tag"
+            )
+        ]
+
+    # ------------------------------------------------------------ user state
+
+    def _check_ids(self, ids: Iterable[int]) -> list[int]:
+        ids = list(dict.fromkeys(int(i) for i in ids))
+        known: set[int] = set()
+        for chunk in _chunks(ids):
+            known.update(
+                r[0] for r in self.conn.execute(
+                    f"SELECT id FROM papers WHERE id IN ({_marks(chunk)})", chunk
+                )
+            )
+        for paper_id in ids:
+            if paper_id not in known:
+                raise UnknownPaper(paper_id)
+        return ids
+
+    def _ensure_state(self, ids: Sequence[int]) -> None:
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO paper_state (paper_id) VALUES (?)", [(i,) for i in ids]
+        )
+
+    def set_rating(self, ids: Iterable[int], rating: int | None) -> None:
+        """Rate papers 1-5; 0 or None clears the rating."""
+        if rating is not None and (isinstance(rating, bool) or rating not in range(0, 6)):
+            raise InvalidValue(f"a rating goes from 1 to 5 (0 clears it), not {rating!r}")
+        with self.transaction():
+            ids = self._check_ids(ids)
+            self._ensure_state(ids)
+            self.conn.executemany(
+                "UPDATE paper_state SET rating = ? WHERE paper_id = ?",
+                [(rating or None, i) for i in ids],
+            )
+
+    def set_read(self, ids: Iterable[int], read: bool = True) -> None:
+        """Mark papers read (stamping when, unless already read) or unread."""
+        with self.transaction():
+            ids = self._check_ids(ids)
+            self._ensure_state(ids)
+            if read:
+                self.conn.executemany(
+                    "UPDATE paper_state SET read = 1, read_at = CASE WHEN read = 1"
+                    " THEN coalesce(read_at, ?1) ELSE ?1 END WHERE paper_id = ?2",
+                    [(now_iso(), i) for i in ids],
+                )
+            else:
+                self.conn.executemany(
+                    "UPDATE paper_state SET read = 0, read_at = NULL WHERE paper_id = ?",
+                    [(i,) for i in ids],
+                )
+
+    def set_note(self, paper_id: int, text: str | None) -> None:
+        """Set a paper's markdown note; empty text removes it."""
+        with self.transaction():
+            self._check_ids([paper_id])
+            self._ensure_state([paper_id])
+            self.conn.execute(
+                "UPDATE paper_state SET note = ? WHERE paper_id = ?",
+                (_blank_to_none(text), paper_id),
+            )
+
+    def add_tags(self, ids: Iterable[int], tags: Iterable[str]) -> None:
+        tags = clean_tags(tags)
+        with self.transaction():
+            ids = self._check_ids(ids)
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO paper_tags (paper_id, tag) VALUES (?, ?)",
+                [(i, t) for i in ids for t in tags],
+            )
+
+    def remove_tags(self, ids: Iterable[int], tags: Iterable[str]) -> None:
+        tags = clean_tags(tags)
+        with self.transaction():
+            ids = self._check_ids(ids)
+            self.conn.executemany(
+                "DELETE FROM paper_tags WHERE paper_id = ? AND tag = ?",
+                [(i, t) for i in ids for t in tags],
+            )
+
+    def set_tags(self, paper_id: int, tags: Iterable[str]) -> None:
+        """Make `tags` exactly the paper's tags."""
+        tags = clean_tags(tags)
+        with self.transaction():
+            self._check_ids([paper_id])
+            self._replace_tags(paper_id, tags)
+
+    def _replace_tags(self, paper_id: int, tags: list[str]) -> None:
+        current = [r[0] for r in self.conn.execute(
+            "SELECT tag FROM paper_tags WHERE paper_id = ?", (paper_id,)
+        )]
+        if sorted(current, key=str.casefold) == tags:
+            return  # unchanged: spare the full-text index a rewrite
+        self.conn.execute("DELETE FROM paper_tags WHERE paper_id = ?", (paper_id,))
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO paper_tags (paper_id, tag) VALUES (?, ?)",
+            [(paper_id, t) for t in tags],
+        )
+
+    def user_state(self, ids: Iterable[int]) -> dict[int, UserState]:
+        """A snapshot of the user state of these papers (for undo)."""
+        ids = self._check_ids(ids)
+        tags = self._tags_of(ids)
+        states = {i: UserState(tags=tags.get(i, [])) for i in ids}
+        for chunk in _chunks(ids):
+            for row in self._rows(
+                f"SELECT * FROM paper_state WHERE paper_id IN ({_marks(chunk)})", chunk
+            ):
+                state = states[row["paper_id"]]
+                state.rating, state.note = row["rating"], row["note"]
+                state.read, state.read_at = bool(row["read"]), row["read_at"]
+        return states
+
+    def restore_user_state(self, states: dict[int, UserState]) -> None:
+        """Put back snapshots taken by user_state(), in one transaction."""
+        with self.transaction():
+            self._check_ids(states)
+            self._ensure_state(list(states))
+            self.conn.executemany(
+                "UPDATE paper_state SET rating = ?, note = ?, read = ?, read_at = ?"
+                " WHERE paper_id = ?",
+                [(s.rating or None, _blank_to_none(s.note), int(s.read), s.read_at, i)
+                 for i, s in states.items()],
+            )
+            for paper_id, state in states.items():
+                self._replace_tags(paper_id, clean_tags(state.tags))
+
+    # ------------------------------------------------------------ settings
+
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return default if row is None else json.loads(row[0])
+
+    def set_setting(self, key: str, value: Any) -> None:
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?)"
+                " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, json.dumps(value)),
+            )
+
+
+def clean_tags(tags: Iterable[str]) -> list[str]:
+    """Tags trimmed, inner whitespace collapsed, empty ones and case-duplicates dropped."""
+    if isinstance(tags, str):
+        tags = [tags]
+    seen: dict[str, str] = {}
+    for tag in tags:
+        text = " ".join(str(tag).split())
+        if text and text.casefold() not in seen:
+            seen[text.casefold()] = text
+    return sorted(seen.values(), key=str.casefold)
+
+
+def _fts_words(text: str) -> list[str]:
+    """Words roughly as FTS5's unicode61 tokenizer (remove_diacritics 2) indexes them."""
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    stripped = "".join(c for c in folded if not unicodedata.combining(c))
+    return re.findall(r"[^\W_]+", stripped)
+
+
+def _paper_dict(row: dict, tags: list[str], sightings: list[dict], full: bool) -> dict:
+    paper = {
+        "id": row["id"],
+        "arxiv_id": row["arxiv_id"],
+        "doi": row["doi"],
+        "title": row["title"],
+        "authors": json.loads(row["authors"]),
+        "abstract": row["abstract"],
+        "published": row["published"],
+        "links": {"abs": row["abs_url"], "pdf": row["pdf_url"], "code": row["code_url"]},
+        "tags": tags,
+        "rating": row["rating"],
+        "read": bool(row["read"]),
+        "note": row["note"],
+        "digests": [{"file": s["path"], "format": s["format"]} for s in sightings],
+    }
+    if full:
+        paper["links"]["homepage"] = row["homepage_url"]
+        paper["translation"] = row["translation"]
+        paper["added"] = row["added"]
+        paper["seen"] = row["seen"]
+        paper["read_at"] = row["read_at"]
+        paper["sightings"] = [
+            {
+                "file": s["path"], "format": s["format"], "position": s["position"],
+                "score": s["score"], "subscores": json.loads(s["subscores"] or "{}"),
+                "headline": s["headline"], "summary": s["summary"], "detail": s["detail"],
+                "topic": s["topic"],
+            }
+            for s in sightings
+        ]
+    return paper
+
+
+# ---------------------------------------------------------------- merging papers
+
+def _better_authors(old: list[str], new: list[str]) -> bool:
+    """Whether `new` is a fuller author list than `old` ("X et al." loses to the full list)."""
+    if not new:
+        return False
+    if len(new) != len(old):
+        return len(new) > len(old)
+    abbreviated = any(ET_AL_RE.search(a) for a in old)
+    return abbreviated and not any(ET_AL_RE.search(a) for a in new)
+
+
+def _paper_fields(paper: Paper) -> dict:
+    fields = {name: _blank_to_none(getattr(paper, name)) for name in FILL_FIELDS}
+    fields["arxiv_id"] = normalize_arxiv_id(fields["arxiv_id"])
+    if fields["doi"]:
+        fields["doi"] = fields["doi"].strip()
+    return fields
+
+
+class _PaperMerger:
+    """Matches a digest's entries to papers in memory, then writes with executemany.
+
+    Runs inside store_digest's transaction, which holds the write lock, so the ids it hands
+    out to new papers cannot be taken by anyone else in between."""
+
+    def __init__(self, conn: sqlite3.Connection, now: str) -> None:
+        self.conn = conn
+        self.now = now
+        self.papers: dict[int, dict] = {}
+        self.by_arxiv: dict[str, int] = {}
+        self.by_doi: dict[str, list[int]] = {}
+        self.by_title: dict[str, list[int]] = {}
+        self.created: list[int] = []
+        self.matched: list[int] = []
+        self.changed: set[int] = set()
+        self.next_id = self._next_id()
+
+    def _next_id(self) -> int:
+        seq = self.conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'papers'").fetchone()
+        top = self.conn.execute("SELECT max(id) FROM papers").fetchone()[0]
+        return max(seq[0] if seq else 0, top or 0) + 1
+
+    def resolve(self, entries: list[Entry]) -> list[tuple]:
+        """Sighting rows (paper_id, position, ...) for the entries, one per paper, first wins."""
+        usable = [e for e in entries if _identifiable(e.paper)]
+        self._load_candidates([e.paper for e in usable])
+        rows: dict[int, tuple] = {}
+        for entry in usable:
+            paper_id = self._match_or_create(entry.paper)
+            if paper_id not in rows:
+                s = entry.sighting
+                rows[paper_id] = (
+                    paper_id, s.position, s.score, json.dumps(s.subscores or {}),
+                    s.headline, s.summary, s.detail, s.topic,
+                )
+        return list(rows.values())
+
+    def _load_candidates(self, papers: list[Paper]) -> None:
+        lookups = {
+            "arxiv_id": {normalize_arxiv_id(p.arxiv_id) for p in papers} - {None},
+            "doi": {p.doi.strip() for p in papers if _blank_to_none(p.doi)},
+            "title_key": {title_key(p.title) for p in papers} - {None},
+        }
+        for column, values in lookups.items():
+            for chunk in _chunks(sorted(values)):
+                cursor = self.conn.execute(
+                    f"SELECT {', '.join(PAPER_COLUMNS)} FROM papers"
+                    f" WHERE {column} IN ({_marks(chunk)}) ORDER BY id",
+                    chunk,
+                )
+                for row in cursor:
+                    record = dict(zip(PAPER_COLUMNS, row))
+                    if record["id"] not in self.papers:
+                        record["authors"] = json.loads(record["authors"])
+                        self._remember(record)
+
+    def _remember(self, record: dict) -> None:
+        self.papers[record["id"]] = record
+        if record["arxiv_id"]:
+            self.by_arxiv[record["arxiv_id"]] = record["id"]
+        if record["doi"]:
+            ids = self.by_doi.setdefault(record["doi"].casefold(), [])
+            if record["id"] not in ids:
+                ids.append(record["id"])
+        if record["title_key"]:
+            ids = self.by_title.setdefault(record["title_key"], [])
+            if record["id"] not in ids:
+                ids.append(record["id"])
+
+    def _find(self, fields: dict, key: str | None) -> int | None:
+        if fields["arxiv_id"] in self.by_arxiv:
+            return self.by_arxiv[fields["arxiv_id"]]
+        candidates = []
+        if fields["doi"]:
+            candidates += self.by_doi.get(fields["doi"].casefold(), [])
+        if key:
+            candidates += self.by_title.get(key, [])
+        for paper_id in candidates:
+            if _compatible(self.papers[paper_id], fields):
+                return paper_id
+        return None
+
+    def _match_or_create(self, paper: Paper) -> int:
+        fields = _paper_fields(paper)
+        key = title_key(paper.title)
+        paper_id = self._find(fields, key)
+        if paper_id is None:
+            return self._create(paper, fields, key)
+        if paper_id not in self.created and paper_id not in self.matched:
+            self.matched.append(paper_id)
+        self._fill(self.papers[paper_id], paper, fields)
+        return paper_id
+
+    def _create(self, paper: Paper, fields: dict, key: str | None) -> int:
+        authors = [a.strip() for a in paper.authors if a and a.strip()]
+        record = {
+            "id": self.next_id, "title": (paper.title or "").strip(), "title_key": key,
+            "authors": authors, "first_author": authors[0] if authors else None,
+            "added": self.now, **fields,
+        }
+        _derive_links(record)
+        self.next_id += 1
+        self.created.append(record["id"])
+        self._remember(record)
+        return record["id"]
+
+    def _fill(self, record: dict, paper: Paper, fields: dict) -> None:
+        before = dict(record)
+        for name, value in fields.items():
+            if value and not record[name]:
+                record[name] = value
+        authors = [a.strip() for a in paper.authors if a and a.strip()]
+        if _better_authors(record["authors"], authors):
+            record["authors"] = authors
+            record["first_author"] = authors[0]
+        if not record["title"] and paper.title:
+            record["title"], record["title_key"] = paper.title.strip(), title_key(paper.title)
+        _derive_links(record)
+        if record != before:
+            self._remember(record)
+            if record["id"] not in self.created:
+                self.changed.add(record["id"])
+
+    def write(self) -> None:
+        columns = [c for c in PAPER_COLUMNS]
+        self.conn.executemany(
+            f"INSERT INTO papers ({', '.join(columns)}) VALUES ({_marks(columns)})",
+            [_db_values(self.papers[i], columns) for i in self.created],
+        )
+        updatable = [c for c in columns if c not in ("id", "added")]
+        assignments = ", ".join(f"{c} = ?" for c in updatable)
+        self.conn.executemany(
+            f"UPDATE papers SET {assignments} WHERE id = ?",
+            [(*_db_values(self.papers[i], updatable), i) for i in sorted(self.changed)],
+        )
+
+
+def _identifiable(paper: Paper) -> bool:
+    """An entry with no id and no title could never be matched again, so it is skipped."""
+    return bool(
+        normalize_arxiv_id(paper.arxiv_id) or _blank_to_none(paper.doi) or title_key(paper.title)
+    )
+
+
+def _compatible(record: dict, fields: dict) -> bool:
+    """Same DOI or title is not enough when the two carry different arXiv ids or DOIs."""
+    if record["arxiv_id"] and fields["arxiv_id"] and record["arxiv_id"] != fields["arxiv_id"]:
+        return False
+    if record["doi"] and fields["doi"] and record["doi"].casefold() != fields["doi"].casefold():
+        return False
+    return True
+
+
+def _derive_links(record: dict) -> None:
+    if record["arxiv_id"]:
+        record["abs_url"] = record["abs_url"] or f"https://arxiv.org/abs/{record['arxiv_id']}"
+        record["pdf_url"] = record["pdf_url"] or f"https://arxiv.org/pdf/{record['arxiv_id']}"
+
+
+def _db_values(record: dict, columns: Sequence[str]) -> tuple:
+    return tuple(
+        json.dumps(record[c], ensure_ascii=False) if c == "authors" else record[c]
+        for c in columns
+    )

@@ -1,0 +1,162 @@
+"""The library schema as numbered migrations, applied in order, recorded in PRAGMA user_version."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+# Authors live as a JSON list in papers.authors; FTS indexes them as one "; "-joined string.
+_AUTHORS_TEXT = "(SELECT group_concat(value, '; ') FROM json_each({row}.authors))"
+_TAGS_TEXT = "(SELECT group_concat(tag, ' ') FROM paper_tags WHERE paper_id = {row}.paper_id)"
+
+SCHEMA_V1 = f"""
+CREATE TABLE papers (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    arxiv_id TEXT,
+    doi TEXT COLLATE NOCASE,
+    title TEXT NOT NULL,
+    title_key TEXT,
+    authors TEXT NOT NULL DEFAULT '[]',
+    first_author TEXT COLLATE NOCASE,
+    abstract TEXT,
+    translation TEXT,
+    published TEXT,
+    abs_url TEXT,
+    pdf_url TEXT,
+    code_url TEXT,
+    homepage_url TEXT,
+    added TEXT NOT NULL,
+    seen INTEGER NOT NULL DEFAULT 0
+);
+CREATE UNIQUE INDEX papers_arxiv_id ON papers(arxiv_id);
+CREATE INDEX papers_doi ON papers(doi);
+CREATE INDEX papers_title_key ON papers(title_key);
+CREATE INDEX papers_added ON papers(added);
+CREATE INDEX papers_published ON papers(published);
+CREATE INDEX papers_first_author ON papers(first_author);
+CREATE INDEX papers_seen ON papers(seen);
+
+CREATE TABLE digests (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    path TEXT NOT NULL UNIQUE,
+    sha256 TEXT,
+    format TEXT,
+    date TEXT,
+    status TEXT NOT NULL CHECK (status IN ('imported', 'failed')),
+    error TEXT,
+    entries INTEGER NOT NULL DEFAULT 0,
+    new INTEGER NOT NULL DEFAULT 0,
+    merged INTEGER NOT NULL DEFAULT 0,
+    imported_at TEXT NOT NULL
+);
+CREATE INDEX digests_sha256 ON digests(sha256);
+
+CREATE TABLE sightings (
+    digest_id INTEGER NOT NULL REFERENCES digests(id) ON DELETE CASCADE,
+    paper_id INTEGER NOT NULL REFERENCES papers(id),
+    position INTEGER NOT NULL,
+    score REAL,
+    subscores TEXT,
+    headline TEXT,
+    summary TEXT,
+    detail TEXT,
+    topic TEXT,
+    PRIMARY KEY (digest_id, paper_id)
+) WITHOUT ROWID;
+CREATE INDEX sightings_paper ON sightings(paper_id);
+
+-- User state: the importer never writes these two tables.
+CREATE TABLE paper_state (
+    paper_id INTEGER PRIMARY KEY REFERENCES papers(id),
+    rating INTEGER CHECK (rating BETWEEN 1 AND 5),
+    note TEXT,
+    read INTEGER NOT NULL DEFAULT 0,
+    read_at TEXT
+);
+CREATE INDEX paper_state_rating ON paper_state(rating);
+CREATE INDEX paper_state_read ON paper_state(read);
+
+CREATE TABLE paper_tags (
+    paper_id INTEGER NOT NULL REFERENCES papers(id),
+    tag TEXT NOT NULL COLLATE NOCASE,
+    PRIMARY KEY (paper_id, tag)
+) WITHOUT ROWID;
+CREATE INDEX paper_tags_tag ON paper_tags(tag, paper_id);
+
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT
+);
+
+-- A regular (not external-content) FTS5 table: it can be updated column by column from
+-- triggers on three tables, and the prefix indexes keep "word*" queries fast.
+CREATE VIRTUAL TABLE papers_fts USING fts5(
+    title, authors, abstract, note, tags,
+    tokenize = 'unicode61 remove_diacritics 2',
+    prefix = '2 3'
+);
+CREATE VIRTUAL TABLE papers_fts_vocab USING fts5vocab(papers_fts, row);
+
+CREATE TRIGGER papers_fts_insert AFTER INSERT ON papers BEGIN
+    INSERT INTO papers_fts(rowid, title, authors, abstract)
+    VALUES (new.id, new.title, {_AUTHORS_TEXT.format(row="new")}, new.abstract);
+END;
+CREATE TRIGGER papers_fts_update AFTER UPDATE OF title, authors, abstract ON papers BEGIN
+    UPDATE papers_fts SET title = new.title,
+        authors = {_AUTHORS_TEXT.format(row="new")}, abstract = new.abstract
+    WHERE rowid = new.id;
+END;
+CREATE TRIGGER paper_state_fts_insert AFTER INSERT ON paper_state BEGIN
+    UPDATE papers_fts SET note = new.note WHERE rowid = new.paper_id;
+END;
+CREATE TRIGGER paper_state_fts_update AFTER UPDATE OF note ON paper_state BEGIN
+    UPDATE papers_fts SET note = new.note WHERE rowid = new.paper_id;
+END;
+CREATE TRIGGER paper_state_fts_delete AFTER DELETE ON paper_state BEGIN
+    UPDATE papers_fts SET note = NULL WHERE rowid = old.paper_id;
+END;
+CREATE TRIGGER paper_tags_fts_insert AFTER INSERT ON paper_tags BEGIN
+    UPDATE papers_fts SET tags = {_TAGS_TEXT.format(row="new")} WHERE rowid = new.paper_id;
+END;
+CREATE TRIGGER paper_tags_fts_delete AFTER DELETE ON paper_tags BEGIN
+    UPDATE papers_fts SET tags = {_TAGS_TEXT.format(row="old")} WHERE rowid = old.paper_id;
+END;
+
+-- papers.seen = number of digests with a sighting of the paper (one sighting per digest).
+CREATE TRIGGER sightings_seen_insert AFTER INSERT ON sightings BEGIN
+    UPDATE papers SET seen = seen + 1 WHERE id = new.paper_id;
+END;
+CREATE TRIGGER sightings_seen_delete AFTER DELETE ON sightings BEGIN
+    UPDATE papers SET seen = seen - 1 WHERE id = old.paper_id;
+END;
+"""
+
+
+def _v1_initial_schema(conn: sqlite3.Connection) -> None:
+    # Statement by statement, because executescript() would commit the migration's transaction.
+    for statement in _statements(SCHEMA_V1):
+        conn.execute(statement)
+
+
+def _statements(script: str) -> list[str]:
+    """Split a script on complete statements (triggers contain ';' inside BEGIN...END)."""
+    statements, current = [], ""
+    for line in script.splitlines(keepends=True):
+        if line.lstrip().startswith("--"):
+            continue
+        current += line
+        if sqlite3.complete_statement(current):
+            statements.append(current.strip())
+            current = ""
+    return [s for s in statements if s]
+
+
+# MIGRATIONS[n] upgrades a library from schema version n to n + 1. Append only; never edit
+# a released migration.
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _v1_initial_schema,
+]
+
+
+def latest_version() -> int:
+    return len(MIGRATIONS)

@@ -1,0 +1,437 @@
+"""The search language: parse user text into a small AST and compile it to an SQL WHERE clause."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Union
+
+RATING_RANGE = range(0, 6)  # 0 means "not rated"
+COMPARISON_RE = re.compile(r"^(>=|<=|>|<|=)?(\d+)$")
+
+IS_VALUES = ("read", "unread", "rated", "unrated", "tagged", "untagged")
+HAS_VALUES = (
+    "note", "code", "abstract", "pdf", "doi", "arxiv", "tags", "rating", "translation", "homepage",
+)
+TEXT_COLUMNS = {"author": "authors", "title": "title", "abstract": "abstract", "note": "note"}
+FILTER_KEYS = ("tag", "is", "has", "rating", "seen", "year", "digest", "format", *TEXT_COLUMNS)
+
+
+class QueryError(ValueError):
+    """A query the user typed cannot be understood; str(error) says why, for people."""
+
+
+@dataclass(frozen=True)
+class Text:
+    """Words or a phrase to find with full-text search, optionally in one column."""
+
+    phrase: str
+    column: str | None = None  # an FTS column name; None searches every column
+    prefix: bool = False  # the last word also matches longer words ("transf" -> "transformer")
+
+
+@dataclass(frozen=True)
+class Filter:
+    """A `key:value` condition on a column or on user state."""
+
+    key: str
+    value: str
+    op: str = "="
+
+
+@dataclass(frozen=True)
+class Not:
+    child: "Node"
+
+
+@dataclass(frozen=True)
+class And:
+    children: tuple["Node", ...]
+
+
+@dataclass(frozen=True)
+class Or:
+    children: tuple["Node", ...]
+
+
+Node = Union[Text, Filter, Not, And, Or]
+
+
+# ---------------------------------------------------------------- lexing
+
+@dataclass(frozen=True)
+class _Token:
+    kind: str  # "(", ")", "OR", "AND", "NOT", "TERM"
+    key: str | None = None
+    value: str = ""
+    quoted: bool = False
+
+
+def _read_quoted(text: str, start: int) -> tuple[str, int]:
+    """The text between the quote at `start` and its closing quote, and the index after it."""
+    end = text.find('"', start + 1)
+    if end < 0:
+        snippet = text[start:start + 30]
+        raise QueryError(f'unclosed quote: add a closing " after {snippet}')
+    return text[start + 1:end], end + 1
+
+
+def _read_word(text: str, start: int, depth: int) -> tuple[_Token, int]:
+    i = start
+    while i < len(text) and not text[i].isspace():
+        if text[i] == ")" and depth > 0:
+            break
+        if text[i] == '"' and i > start and text[i - 1] == ":" and _is_key(text[start:i - 1]):
+            value, end = _read_quoted(text, i)
+            return _Token("TERM", text[start:i - 1].lower(), value, quoted=True), end
+        i += 1
+    word = text[start:i]
+    key, sep, value = word.partition(":")
+    if sep and value and _is_key(key) and not value.startswith("//"):
+        return _Token("TERM", key.lower(), value), i
+    if word in ("OR", "AND", "NOT"):
+        return _Token(word), i
+    return _Token("TERM", None, word), i
+
+
+def _is_key(word: str) -> bool:
+    return word.isascii() and word.isalpha()
+
+
+def tokenize(text: str) -> list[_Token]:
+    """Split query text into tokens; raises QueryError on unclosed quotes or parentheses."""
+    tokens: list[_Token] = []
+    depth, i = 0, 0
+    while i < len(text):
+        char = text[i]
+        if char.isspace():
+            i += 1
+        elif char == "(":
+            tokens.append(_Token("("))
+            depth, i = depth + 1, i + 1
+        elif char == ")" and depth > 0:
+            tokens.append(_Token(")"))
+            depth, i = depth - 1, i + 1
+        elif char == "-" and i + 1 < len(text) and not text[i + 1].isspace():
+            tokens.append(_Token("NOT"))
+            i += 1
+        elif char == '"':
+            value, i = _read_quoted(text, i)
+            tokens.append(_Token("TERM", None, value, quoted=True))
+        else:
+            token, i = _read_word(text, i, depth)
+            tokens.append(token)
+    if depth > 0:
+        raise QueryError("unclosed parenthesis: add a ')'")
+    return tokens
+
+
+# ---------------------------------------------------------------- parsing
+
+class _Parser:
+    """Recursive descent: or_expr := and_expr (OR and_expr)*; and_expr := unary+."""
+
+    def __init__(self, tokens: list[_Token], prefix_last: bool) -> None:
+        self.tokens = tokens
+        self.pos = 0
+        self.prefix_index = len(tokens) - 1 if prefix_last else -1
+
+    def peek(self) -> str | None:
+        return self.tokens[self.pos].kind if self.pos < len(self.tokens) else None
+
+    def parse(self) -> Node | None:
+        node = self.or_expr()
+        if self.peek() is not None:  # only a stray ")" can be left over
+            raise QueryError("unexpected ')'")
+        return node
+
+    def or_expr(self) -> Node | None:
+        if self.peek() == "OR":
+            raise QueryError("OR needs a search term on both sides")
+        branches = [self.and_expr()]
+        while self.peek() == "OR":
+            self.pos += 1
+            if self.peek() in (None, ")", "OR"):
+                raise QueryError("OR needs a search term on both sides")
+            branches.append(self.and_expr())
+        return _combine(Or, branches)
+
+    def and_expr(self) -> Node | None:
+        parts: list[Node | None] = []
+        while self.peek() not in (None, ")", "OR"):
+            if self.peek() == "AND":
+                self.pos += 1
+                if self.peek() in (None, ")", "OR", "AND") or not parts:
+                    raise QueryError("AND needs a search term on both sides")
+                continue
+            parts.append(self.unary())
+        return _combine(And, parts)
+
+    def unary(self) -> Node | None:
+        if self.peek() == "NOT":
+            self.pos += 1
+            if self.peek() in (None, ")", "OR", "AND"):
+                raise QueryError("nothing to exclude after '-'")
+            child = self.unary()
+            return Not(child) if child is not None else None
+        return self.atom()
+
+    def atom(self) -> Node | None:
+        token = self.tokens[self.pos]
+        index = self.pos
+        self.pos += 1
+        if token.kind == "(":
+            node = self.or_expr()
+            if self.peek() != ")":
+                raise QueryError("unclosed parenthesis: add a ')'")
+            self.pos += 1
+            return node
+        return make_term(token, prefix=index == self.prefix_index)
+
+
+def _combine(kind: type, parts: list[Node | None]) -> Node | None:
+    """And/Or of the parts that constrain anything; terms with nothing searchable drop out."""
+    kept = [part for part in parts if part is not None]
+    if not kept:
+        return None
+    return kept[0] if len(kept) == 1 else kind(tuple(kept))
+
+
+def make_term(token: _Token, prefix: bool = False) -> Node | None:
+    if token.key is None:
+        if not _searchable(token.value):
+            return None
+        # A one-letter prefix would match most of the index: wait for the second letter.
+        prefix = prefix and not token.quoted and sum(c.isalnum() for c in token.value) >= 2
+        return Text(token.value, prefix=prefix)
+    return _make_filter(token.key, token.value.strip())
+
+
+def _make_filter(key: str, value: str) -> Node | None:
+    if key not in FILTER_KEYS:
+        known = ", ".join(f"{k}:" for k in FILTER_KEYS)
+        raise QueryError(f"unknown filter '{key}:' (known filters: {known})")
+    if not value:
+        raise QueryError(f"'{key}:' needs a value, e.g. {_EXAMPLES[key]}")
+    if key in TEXT_COLUMNS:
+        return Text(value, column=TEXT_COLUMNS[key]) if _searchable(value) else None
+    if key == "is":
+        return Filter("is", _choice(key, value, IS_VALUES))
+    if key == "has":
+        return Filter("has", _choice(key, value, HAS_VALUES))
+    if key == "rating":
+        op, number = _comparison(key, value)
+        if number not in RATING_RANGE:
+            raise QueryError(f"rating:{value}: ratings go from 0 (not rated) to 5")
+        return Filter("rating", str(number), op)
+    if key == "seen":
+        op, number = _comparison(key, value)
+        return Filter("seen", str(number), op)
+    if key == "year":
+        op, number = _comparison(key, value)
+        if not 1000 <= number <= 9999:
+            raise QueryError(f"year:{value}: write the year with four digits, e.g. year:2024")
+        return Filter("year", str(number), op)
+    return Filter(key, value)
+
+
+_EXAMPLES = {
+    "tag": "tag:toread", "is": "is:unread", "has": "has:note", "rating": "rating:>=4",
+    "seen": "seen:>=2", "year": "year:2024", "digest": "digest:2024-10",
+    "format": "format:newsletter",
+    "author": "author:hinton", "title": "title:diffusion", "abstract": "abstract:benchmark",
+    "note": "note:idea",
+}
+
+
+def _choice(key: str, value: str, allowed: tuple[str, ...]) -> str:
+    if value.lower() not in allowed:
+        options = ", ".join(f"{key}:{a}" for a in allowed)
+        raise QueryError(f"unknown value '{key}:{value}' (use {options})")
+    return value.lower()
+
+
+def _comparison(key: str, value: str) -> tuple[str, int]:
+    match = COMPARISON_RE.match(value.replace(" ", ""))
+    if not match:
+        raise QueryError(
+            f"{key}:{value}: expected a number, optionally after >, >=, < or <= "
+            f"(e.g. {_EXAMPLES[key]})"
+        )
+    return match.group(1) or "=", int(match.group(2))
+
+
+def _searchable(text: str) -> bool:
+    """Whether full-text search sees any word in `text` (it ignores punctuation)."""
+    return any(char.isalnum() for char in text)
+
+
+def parse_query(text: str) -> Node | None:
+    """The AST of a query; None for an empty query (everything). Raises QueryError."""
+    tokens = tokenize(text)
+    prefix_last = bool(text) and not text[-1].isspace()
+    return _Parser(tokens, prefix_last).parse()
+
+
+# ---------------------------------------------------------------- compiling
+
+@dataclass
+class CompiledQuery:
+    """A WHERE clause over `papers p` with its parameters."""
+
+    where: str
+    params: list
+
+
+def compile_query(node: Node | None) -> CompiledQuery:
+    params: list = []
+    where = "1" if node is None else _sql(node, params)
+    return CompiledQuery(where, params)
+
+
+def where_clause(text: str) -> CompiledQuery:
+    """Parse and compile in one step; raises QueryError."""
+    return compile_query(parse_query(text))
+
+
+def fts_phrase(text: str, prefix: bool = False) -> str:
+    """`text` as one quoted FTS5 phrase, so no character the user types is FTS syntax."""
+    phrase = '"' + text.replace('"', '""') + '"'
+    return phrase + "*" if prefix else phrase
+
+
+def _fts_expression(node: Node) -> str | None:
+    """The node as one FTS5 MATCH expression, or None when it needs SQL (filters, NOT)."""
+    if isinstance(node, Text):
+        phrase = fts_phrase(node.phrase, node.prefix)
+        return f"{node.column} : {phrase}" if node.column else phrase
+    if isinstance(node, (And, Or)):
+        parts = [_fts_expression(child) for child in node.children]
+        if any(part is None for part in parts):
+            return None
+        joiner = " AND " if isinstance(node, And) else " OR "
+        return "(" + joiner.join(parts) + ")"
+    return None
+
+
+_FTS_IN = "p.id IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?)"
+
+
+def _sql(node: Node, params: list) -> str:
+    expression = _fts_expression(node)
+    if expression is not None:
+        params.append(expression)
+        return _FTS_IN
+    if isinstance(node, Not):
+        return f"NOT ({_sql(node.child, params)})"
+    if isinstance(node, Or):
+        return "(" + " OR ".join(_sql(child, params) for child in node.children) + ")"
+    if isinstance(node, And):
+        return _and_sql(node, params)
+    return _filter_sql(node, params)
+
+
+def _and_sql(node: And, params: list) -> str:
+    # All full-text parts of an AND share one MATCH: one index lookup instead of several.
+    fts = [e for e in (_fts_expression(c) for c in node.children) if e is not None]
+    others = [c for c in node.children if _fts_expression(c) is None]
+    clauses = []
+    if fts:
+        params.append(" AND ".join(fts))
+        clauses.append(_FTS_IN)
+    clauses.extend(_sql(child, params) for child in others)
+    return "(" + " AND ".join(clauses) + ")"
+
+
+_HAS_COLUMN = {
+    "code": "code_url", "abstract": "abstract", "pdf": "pdf_url", "doi": "doi",
+    "arxiv": "arxiv_id", "translation": "translation", "homepage": "homepage_url",
+}
+_STATE_IN = "p.id IN (SELECT paper_id FROM paper_state WHERE {})"
+_IS_SQL = {
+    "read": _STATE_IN.format("read = 1"),
+    "unread": f"NOT {_STATE_IN.format('read = 1')}",
+    "rated": _STATE_IN.format("rating IS NOT NULL"),
+    "unrated": f"NOT {_STATE_IN.format('rating IS NOT NULL')}",
+    "tagged": "p.id IN (SELECT paper_id FROM paper_tags)",
+    "untagged": "p.id NOT IN (SELECT paper_id FROM paper_tags)",
+}
+_HAS_SQL = {
+    "note": _STATE_IN.format("note IS NOT NULL"),
+    "rating": _IS_SQL["rated"],
+    "tags": _IS_SQL["tagged"],
+    **{name: f"(p.{col} IS NOT NULL AND p.{col} != '')" for name, col in _HAS_COLUMN.items()},
+}
+
+
+def _filter_sql(node: Filter, params: list) -> str:
+    key, value = node.key, node.value
+    if key == "is":
+        return _IS_SQL[value]
+    if key == "has":
+        return _HAS_SQL[value]
+    if key == "tag":
+        params.append(value)
+        return "p.id IN (SELECT paper_id FROM paper_tags WHERE tag = ?)"
+    if key in ("digest", "format"):
+        return _digest_sql(key, value, params)
+    if key == "seen":
+        params.append(int(value))
+        return f"p.seen {node.op} ?"
+    if key == "year":
+        return _year_sql(node.op, int(value), params)
+    if key == "rating":
+        return _rating_sql(node.op, int(value), params)
+    raise QueryError(f"unknown filter '{key}:'")  # unreachable: the parser checks keys
+
+
+def _digest_sql(key: str, value: str, params: list) -> str:
+    if key == "digest":
+        escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        params.append(f"%{escaped}%")
+        condition = "d.path LIKE ? ESCAPE '\\'"
+    else:
+        params.append(value)
+        condition = "d.format = ? COLLATE NOCASE"
+    # From the (few) digests to their sightings: the sightings primary key starts with digest_id.
+    return (
+        "p.id IN (SELECT s.paper_id FROM sightings s WHERE s.digest_id IN"
+        f" (SELECT d.id FROM digests d WHERE {condition}))"
+    )
+
+
+def _year_sql(op: str, year: int, params: list) -> str:
+    # Dates are ISO strings, so year bounds are string bounds the published index can use.
+    low, high = f"{year:04d}", f"{year + 1:04d}"
+    bounds = {
+        "=": ("p.published >= ? AND p.published < ?", [low, high]),
+        ">=": ("p.published >= ?", [low]),
+        ">": ("p.published >= ?", [high]),
+        "<": ("p.published < ?", [low]),
+        "<=": ("p.published < ?", [high]),
+    }
+    sql, values = bounds[op]
+    params.extend(values)
+    return f"({sql})"
+
+
+def _rating_sql(op: str, number: int, params: list) -> str:
+    # An unrated paper counts as 0; rated papers hold 1-5 in paper_state.
+    compare = {
+        "=": lambda r: r == number, ">": lambda r: r > number, ">=": lambda r: r >= number,
+        "<": lambda r: r < number, "<=": lambda r: r <= number,
+    }[op]
+    wanted = [r for r in RATING_RANGE if compare(r)]
+    rated = [r for r in wanted if r > 0]
+    if 0 in wanted:
+        unwanted = [r for r in range(1, 6) if r not in rated]
+        if not unwanted:
+            return "1"
+        params.extend(unwanted)
+        marks = ", ".join("?" * len(unwanted))
+        return f"NOT {_STATE_IN.format(f'rating IN ({marks})')}"
+    if not rated:
+        return "0"
+    params.extend(rated)
+    marks = ", ".join("?" * len(rated))
+    return _STATE_IN.format(f"rating IN ({marks})")

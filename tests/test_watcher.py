@@ -1,0 +1,616 @@
+"""The watched folder reports each finished digest file once, survives its folder vanishing, and feeds a serial import queue."""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from reader import watcher as watcher_module
+from reader.importer import import_file
+from reader.library import Library
+from reader.lock import LibraryLock
+from reader.watcher import (
+    FolderWatcher,
+    ImportQueue,
+    filesystem_type,
+    is_ignored,
+    run_headless,
+)
+from tests.conftest import SAMPLES_DIR
+
+DEBOUNCE = 0.2
+TIMEOUT = 10.0
+REPO = Path(__file__).resolve().parents[1]
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = TIMEOUT) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.02)
+    return condition()
+
+
+class Recorder:
+    """Collects what a watcher reports, with the file's size at the moment it was reported."""
+
+    def __init__(self) -> None:
+        self.ready: list[Path] = []
+        self.sizes: dict[Path, int] = {}
+        self.statuses: list[tuple[str, str]] = []
+        self.lock = threading.Lock()
+
+    def on_file_ready(self, path: Path) -> None:
+        with self.lock:
+            self.ready.append(path)
+            self.sizes[path] = path.stat().st_size
+
+    def on_status(self, kind: str, message: str) -> None:
+        with self.lock:
+            self.statuses.append((kind, message))
+
+    def names(self) -> list[str]:
+        with self.lock:
+            return [p.name for p in self.ready]
+
+    def status_kinds(self) -> list[str]:
+        with self.lock:
+            return [kind for kind, _ in self.statuses]
+
+    def wait_for_file(self, name: str) -> bool:
+        return wait_until(lambda: name in self.names())
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    watched = tmp_path / "Digests"
+    watched.mkdir()
+    return watched
+
+
+@pytest.fixture(params=["native", "polling"])
+def mode(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def watch(folder: Path, mode: str) -> Iterator[Callable[..., tuple[FolderWatcher, Recorder]]]:
+    """Start a FolderWatcher on `folder` (in the parametrised mode) and stop it afterwards."""
+    started: list[FolderWatcher] = []
+
+    def start(**options) -> tuple[FolderWatcher, Recorder]:
+        recorder = Recorder()
+        options.setdefault("force_polling", mode == "polling")
+        options.setdefault("debounce", DEBOUNCE)
+        watcher = FolderWatcher(
+            options.pop("folder", folder),
+            recorder.on_file_ready,
+            recorder.on_status,
+            poll_interval=0.05,
+            recheck_interval=0.1,
+            **options,
+        )
+        watcher.start()
+        started.append(watcher)
+        return watcher, recorder
+
+    yield start
+    for watcher in started:
+        watcher.stop()
+
+
+def settle_time(watcher: FolderWatcher) -> float:
+    """Long enough for anything still pending to have been reported."""
+    return 3 * watcher.debounce + 4 * watcher.poll_interval + 0.3
+
+
+def test_mode_is_inotify_on_linux_and_polling_when_forced(watch, mode):
+    watcher, recorder = watch()
+    assert watcher.mode == ("inotify" if mode == "native" else "polling")
+    assert wait_until(lambda: recorder.status_kinds() == ["watching" if mode == "native" else "polling"])
+
+
+def test_file_written_slowly_in_chunks_is_reported_once_and_complete(watch, folder):
+    # A longer debounce than the other tests: a busy machine must not stall the
+    # writer for a whole debounce between two chunks.
+    watcher, recorder = watch(debounce=0.5)
+    chunk = b"line of a digest that arrives slowly\n" * 20
+    target = folder / "slow.md"
+
+    def write_slowly() -> None:
+        with open(target, "wb") as out:
+            for _ in range(20):
+                out.write(chunk)
+                out.flush()
+                time.sleep(0.02)
+
+    writer = threading.Thread(target=write_slowly)
+    writer.start()
+    writer.join()
+    assert recorder.wait_for_file("slow.md")
+    time.sleep(settle_time(watcher))
+    assert recorder.names() == ["slow.md"]
+    assert recorder.sizes[target] == 20 * len(chunk)
+
+
+def test_file_is_not_reported_while_its_writer_keeps_it_open(folder):
+    recorder = Recorder()
+    watcher = FolderWatcher(folder, recorder.on_file_ready, debounce=DEBOUNCE)
+    watcher.start()
+    try:
+        assert watcher.mode == "inotify"
+        target = folder / "open.md"
+        with open(target, "wb") as out:
+            out.write(b"first half\n")
+            out.flush()
+            time.sleep(DEBOUNCE * 2)  # quiet for the debounce, but inotify saw no close yet
+            assert recorder.names() == []
+            out.write(b"second half\n")
+        assert recorder.wait_for_file("open.md")
+        assert recorder.sizes[target] == len(b"first half\nsecond half\n")
+    finally:
+        watcher.stop()
+
+
+def test_rename_from_part_file_is_reported_and_the_part_file_never(watch, folder):
+    watcher, recorder = watch()
+    partial = folder / "digest.md.part"
+    partial.write_text("a finished digest\n")
+    time.sleep(settle_time(watcher))  # the .part file sits there, complete, for a while
+    partial.rename(folder / "digest.md")
+    assert recorder.wait_for_file("digest.md")
+    time.sleep(settle_time(watcher))
+    assert recorder.names() == ["digest.md"]
+
+
+def test_hidden_swap_and_temporary_files_are_ignored(watch, folder):
+    watcher, recorder = watch()
+    (folder / ".git").mkdir()
+    ignored = [
+        ".hidden.md", ".git/config", ".digest.md.swp", "digest.md.swp", "digest.md~",
+        "#digest.md#", "digest.tmp", "paper.pdf.crdownload", "digest.md.part",
+    ]
+    for name in ignored:
+        (folder / name).write_text("not a digest yet\n")
+    (folder / "real.md").write_text("a digest\n")
+    assert recorder.wait_for_file("real.md")
+    time.sleep(settle_time(watcher))
+    assert recorder.names() == ["real.md"]
+    assert [p.name for p in watcher.catch_up()] == ["real.md"]
+
+
+@pytest.mark.parametrize(
+    ("relative", "ignored"),
+    [
+        ("digest.md", False),
+        ("sub/digest.txt", False),
+        ("sub/.cache/digest.md", True),
+        (".DS_Store", True),
+        ("Thumbs.db", True),
+        ("~$report.docx", True),
+        ("notes.TMP", True),
+        ("draft.md.swo", True),
+        ("archive.download", True),
+        ("digest#1.md", False),
+        ("Digests.backup/digest.md", False),
+    ],
+)
+def test_ignore_rules(relative, ignored, tmp_path):
+    root = tmp_path / ".hidden-parent" / "Digests"
+    assert is_ignored(root / relative, root) is ignored
+
+
+def test_files_in_subfolders_are_reported(watch, folder):
+    watcher, recorder = watch()
+    deep = folder / "2026" / "november"
+    deep.mkdir(parents=True)
+    (deep / "digest.md").write_text("a digest in a subfolder\n")
+    assert recorder.wait_for_file("digest.md")
+    assert recorder.ready == [deep / "digest.md"]
+
+
+def test_folder_moved_in_with_files_reports_each_file(watch, folder, tmp_path):
+    watcher, recorder = watch()
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    for n in range(3):
+        (outside / f"d{n}.md").write_text(f"digest {n}\n")
+    outside.rename(folder / "batch")
+    assert wait_until(lambda: sorted(recorder.names()) == ["d0.md", "d1.md", "d2.md"])
+
+
+def test_catch_up_lists_files_present_before_start_sorted(folder, tmp_path):
+    (folder / "b.md").write_text("b\n")
+    (folder / "a.txt").write_text("a\n")
+    (folder / "sub").mkdir()
+    (folder / "sub" / "c.md").write_text("c\n")
+    (folder / ".hidden").mkdir()
+    (folder / ".hidden" / "d.md").write_text("d\n")
+    (folder / "e.md.part").write_text("e\n")
+    watcher = FolderWatcher(folder, lambda _path: None)
+    assert watcher.catch_up() == [folder / "a.txt", folder / "b.md", folder / "sub" / "c.md"]
+    assert FolderWatcher(tmp_path / "absent", lambda _path: None).catch_up() == []
+
+
+def test_watched_folder_inside_a_hidden_folder_still_works(watch, tmp_path):
+    hidden_parent = tmp_path / ".config" / "Digests"
+    hidden_parent.mkdir(parents=True)
+    watcher, recorder = watch(folder=hidden_parent)
+    (hidden_parent / "digest.md").write_text("x\n")
+    assert recorder.wait_for_file("digest.md")
+    assert watcher.catch_up() == [hidden_parent / "digest.md"]
+
+
+def test_excluded_folder_is_not_reported(watch, folder):
+    library = folder / "library"
+    library.mkdir()
+    watcher, recorder = watch(exclude=[library])
+    (library / "library.sqlite3").write_bytes(b"SQLite format 3\x00")
+    (folder / "digest.md").write_text("x\n")
+    assert recorder.wait_for_file("digest.md")
+    time.sleep(settle_time(watcher))
+    assert recorder.names() == ["digest.md"]
+    assert watcher.catch_up() == [folder / "digest.md"]
+
+
+def test_two_hundred_files_dropped_at_once_are_each_reported_once(watch, folder):
+    watcher, recorder = watch()
+    names = [f"digest_{n:03}.md" for n in range(200)]
+    for name in names:
+        (folder / name).write_text(f"digest {name}\n")
+    assert wait_until(lambda: len(recorder.names()) >= 200, timeout=20)
+    time.sleep(settle_time(watcher))
+    counts = Counter(recorder.names())
+    assert sorted(counts) == names
+    assert set(counts.values()) == {1}
+
+
+def test_deleted_before_it_settles_is_not_reported(watch, folder):
+    watcher, recorder = watch()
+    doomed = folder / "doomed.md"
+    doomed.write_text("gone soon\n")
+    doomed.unlink()
+    (folder / "kept.md").write_text("kept\n")
+    assert recorder.wait_for_file("kept.md")
+    time.sleep(settle_time(watcher))
+    assert recorder.names() == ["kept.md"]
+
+
+def test_folder_removed_and_created_again_reports_missing_then_resumes(watch, folder):
+    watcher, recorder = watch()
+    (folder / "before.md").write_text("before\n")
+    assert recorder.wait_for_file("before.md")
+    shutil.rmtree(folder)
+    assert wait_until(lambda: "missing" in recorder.status_kinds())
+    assert not watcher.watching
+    missing_message = dict(recorder.statuses)["missing"]
+    assert str(folder) in missing_message and "missing or unreadable" in missing_message
+    folder.mkdir()
+    (folder / "while_away.md").write_text("written before the watcher noticed\n")
+    assert wait_until(lambda: watcher.watching)
+    assert recorder.wait_for_file("while_away.md")  # found by the catch-up on resume
+    (folder / "after.md").write_text("after\n")
+    assert recorder.wait_for_file("after.md")
+    assert recorder.status_kinds()[-1] in {"watching", "polling"}
+
+
+def test_folder_missing_at_start_is_waited_for(watch, tmp_path):
+    absent = tmp_path / "not-yet"
+    watcher, recorder = watch(folder=absent)
+    assert wait_until(lambda: recorder.status_kinds() == ["missing"])
+    assert watcher.mode is None
+    absent.mkdir()
+    assert wait_until(lambda: watcher.watching)
+    (absent / "digest.md").write_text("x\n")
+    assert recorder.wait_for_file("digest.md")
+
+
+def test_falls_back_to_polling_when_inotify_cannot_start(watch, folder, monkeypatch):
+    def no_inotify():
+        raise OSError(errno.ENOSPC, "inotify watch limit reached")
+
+    monkeypatch.setattr(watcher_module, "_native_observer", no_inotify)
+    watcher, recorder = watch(force_polling=False)
+    assert watcher.mode == "polling"
+    assert wait_until(lambda: recorder.status_kinds() == ["polling"])
+    assert "inotify watch limit reached" in recorder.statuses[0][1]
+    (folder / "digest.md").write_text("x\n")
+    assert recorder.wait_for_file("digest.md")
+
+
+def test_polls_a_folder_on_a_network_share(watch, folder, monkeypatch):
+    monkeypatch.setattr(watcher_module, "filesystem_type", lambda _path: "nfs4")
+    watcher, recorder = watch(force_polling=False)
+    assert watcher.mode == "polling"
+    assert wait_until(lambda: recorder.status_kinds() == ["polling"])
+    assert "network file system (nfs4)" in recorder.statuses[0][1]
+
+
+def test_filesystem_type_picks_the_deepest_mount():
+    mounts = (
+        "/dev/sda1 / ext4 rw 0 0\n"
+        "server:/export /home/ana/My\\040Digests nfs4 rw 0 0\n"
+        "//nas/share /mnt/nas cifs rw 0 0\n"
+    )
+    assert filesystem_type(Path("/home/ana/My Digests/x"), mounts) == "nfs4"
+    assert filesystem_type(Path("/home/ana/My Digests"), mounts) == "nfs4"
+    assert filesystem_type(Path("/home/ana/My Digestsbis"), mounts) == "ext4"
+    assert filesystem_type(Path("/mnt/nas/sub"), mounts) == "cifs"
+    assert filesystem_type(Path("/srv"), "") is None
+
+
+def test_stop_reports_stopped_and_silences_callbacks(watch, folder):
+    watcher, recorder = watch()
+    watcher.stop()
+    assert recorder.status_kinds()[-1] == "stopped"
+    (folder / "late.md").write_text("x\n")
+    time.sleep(settle_time(watcher))
+    assert recorder.names() == []
+
+
+# --------------------------------------------------------------------------- ImportQueue
+
+
+class SlowImporter:
+    """A fake import function that records calls and notices overlapping ones."""
+
+    def __init__(self, delay: float = 0.01) -> None:
+        self.delay = delay
+        self.calls: list[Path] = []
+        self.running = 0
+        self.overlapped = False
+        self.lock = threading.Lock()
+
+    def __call__(self, path: Path) -> str:
+        with self.lock:
+            self.running += 1
+            self.overlapped |= self.running > 1
+        time.sleep(self.delay)
+        with self.lock:
+            self.running -= 1
+            self.calls.append(path)
+        if path.name == "broken":
+            raise ValueError("boom")
+        return f"imported {path.name}"
+
+
+def test_import_queue_runs_one_at_a_time_and_reports_progress():
+    importer = SlowImporter()
+    results: list[tuple[str, str | None, int, int]] = []
+    queue = ImportQueue(importer, lambda p, r, done, total: results.append((p.name, r, done, total)))
+    queue.start()
+    for n in range(5):
+        queue.put(Path(f"d{n}"))
+    assert queue.wait_idle(TIMEOUT)
+    queue.stop()
+    assert not importer.overlapped
+    assert results == [(f"d{n}", f"imported d{n}", n + 1, 5) for n in range(5)]
+
+
+def test_import_queue_does_not_queue_a_waiting_path_twice():
+    release = threading.Event()
+    calls: list[str] = []
+
+    def blocking_import(path: Path) -> None:
+        calls.append(path.name)
+        release.wait(TIMEOUT)
+
+    queue = ImportQueue(blocking_import)
+    queue.start()
+    assert queue.put(Path("running"))
+    assert wait_until(lambda: calls == ["running"])
+    assert queue.put(Path("running"))  # changed again while being imported: do it again
+    assert queue.put(Path("waiting"))
+    assert not queue.put(Path("waiting"))
+    assert queue.put_many([Path("waiting"), Path("other")]) == 1
+    release.set()
+    assert queue.wait_idle(TIMEOUT)
+    queue.stop()
+    assert calls == ["running", "running", "waiting", "other"]
+
+
+def test_import_queue_keeps_going_after_a_failing_import_and_starts_new_batches():
+    errors: list[tuple[str, str]] = []
+    results: list[tuple[str, int, int]] = []
+    queue = ImportQueue(
+        SlowImporter(delay=0),
+        lambda p, _r, done, total: results.append((p.name, done, total)),
+        on_error=lambda p, exc: errors.append((p.name, str(exc))),
+    )
+    queue.start()
+    queue.put_many([Path("broken"), Path("fine")])
+    assert queue.wait_idle(TIMEOUT)
+    queue.put(Path("later"))
+    assert queue.wait_idle(TIMEOUT)
+    queue.stop()
+    assert errors == [("broken", "boom")]
+    assert results == [("broken", 1, 2), ("fine", 2, 2), ("later", 1, 1)]
+    assert queue.progress == (1, 1)
+
+
+def test_import_queue_stop_drops_waiting_paths_unless_draining():
+    exited = threading.Event()
+    for drain, expected in ((False, 1), (True, 4)):
+        importer = SlowImporter(delay=0.05)
+        queue = ImportQueue(importer, on_exit=exited.set)
+        queue.start()
+        queue.put_many([Path(f"d{n}") for n in range(4)])
+        assert wait_until(lambda: importer.running == 1)
+        exited.clear()
+        queue.stop(drain=drain, timeout=TIMEOUT)
+        assert exited.is_set()
+        assert len(importer.calls) == expected
+        assert not queue.put(Path("after-stop"))
+
+
+# --------------------------------------------------------------------------- with the real importer
+
+SCORED_SAMPLE = SAMPLES_DIR / "000_1aa3a1462ac3e62b.txt"
+
+
+def generated_digest(number: int, entries: int) -> str:
+    """A scored-list digest whose papers (arXiv ids) belong to this number alone."""
+    blocks = []
+    for k in range(entries):
+        index = number * entries + k
+        arxiv_id = f"{2300 + index // 100000:04d}.{index % 100000:05d}"
+        blocks.append(
+            f"#### {k + 1}.Generated paper {number}-{k} about folders."
+            f" [Link](http://arxiv.org/abs/{arxiv_id}v1)\n"
+            f"#### GPT Score: {50 + k % 50}\n"
+            "Innovation:10, Newness:10, Potential:10, Clarity:10, Relevance:10\n"
+            "### Summary\n"
+            f"The abstract of generated paper {number}-{k}.\n"
+        )
+    return "\n".join(blocks)
+
+
+class Headless:
+    """run_headless on a thread, with its log lines collected."""
+
+    def __init__(self, library_dir: Path, folder: Path, **options) -> None:
+        self.lines: list[str] = []
+        self.stop_event = threading.Event()
+        self.code: int | None = None
+        options.setdefault("debounce", DEBOUNCE)
+        self.thread = threading.Thread(
+            target=self._run, args=(library_dir, folder), kwargs=options, daemon=True
+        )
+
+    def _run(self, library_dir: Path, folder: Path, **options) -> None:
+        self.code = run_headless(
+            library_dir, folder, stop_event=self.stop_event, log=self.lines.append, **options
+        )
+
+    def __enter__(self) -> Headless:
+        self.thread.start()
+        assert wait_until(lambda: self.has("waiting for new digests") or self.code is not None)
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop_event.set()
+        self.thread.join(TIMEOUT)
+
+    def has(self, text: str) -> bool:
+        return any(text in line for line in list(self.lines))
+
+    def count(self, prefix: str) -> int:
+        return sum(line.startswith(prefix) for line in list(self.lines))
+
+
+def test_run_headless_imports_a_dropped_digest_and_stops_cleanly(library_dir, folder):
+    with Headless(library_dir, folder) as headless:
+        assert headless.has(f"watching {folder} (inotify)")
+        shutil.copy(SCORED_SAMPLE, folder / SCORED_SAMPLE.name)
+        expected = f"imported {SCORED_SAMPLE.name}: scored-list, 10 entries (10 new, 0 merged)"
+        assert wait_until(lambda: headless.has(expected)), headless.lines
+    assert not headless.thread.is_alive()
+    assert headless.code == 0
+    assert headless.lines[-1] == "stopped: 1 imported, 0 unchanged, 0 failed"
+    with Library(library_dir) as library:
+        assert library.count() == 10
+        assert library.get_setting("watch_folder") == str(folder)
+        assert [d["file"] for d in library.digests()] == [str(folder / SCORED_SAMPLE.name)]
+    LibraryLock(library_dir).acquire().release()  # the lock was given back
+
+
+def test_run_headless_catches_up_then_finds_nothing_new_the_second_time(library_dir, folder):
+    shutil.copy(SCORED_SAMPLE, folder / "early.txt")
+    (folder / "notes.bin").write_bytes(b"\x00\x01\x02binary")
+    with Headless(library_dir, folder) as headless:
+        pass
+    assert "imported early.txt: scored-list, 10 entries (10 new, 0 merged)" in headless.lines
+    assert any(line.startswith("failed notes.bin: not a text file") for line in headless.lines)
+    assert f"checked 2 files already in {folder}: 1 imported, 0 unchanged, 1 failed" in headless.lines
+    with Headless(library_dir, None) as again:  # the folder comes from the saved setting
+        pass
+    assert f"checked 2 files already in {folder}: 0 imported, 1 unchanged, 1 failed" in again.lines
+    assert again.code == 0
+
+
+def test_run_headless_refuses_a_locked_library(library_dir, folder):
+    lines: list[str] = []
+    with LibraryLock(library_dir):
+        code = run_headless(library_dir, folder, stop_event=threading.Event(), log=lines.append)
+    assert code == 2
+    assert lines == [
+        f"error: the library at {library_dir} is already open in another Digest Reader process"
+        f" (pid {os.getpid()})"
+    ]
+
+
+def test_same_digest_dropped_twice_and_renamed_adds_no_duplicate_papers(library_dir, folder):
+    with Headless(library_dir, folder) as headless:
+        shutil.copy(SCORED_SAMPLE, folder / "digest.txt")
+        assert wait_until(lambda: headless.has("imported digest.txt: scored-list, 10 entries (10 new"))
+        shutil.copy(SCORED_SAMPLE, folder / "digest.txt")  # the same file saved again
+        shutil.copy(SCORED_SAMPLE, folder / "digest copy.txt")  # and under another name
+        assert wait_until(
+            lambda: headless.has("imported digest copy.txt: scored-list, 10 entries (0 new, 10 merged)")
+        ), headless.lines
+    assert headless.count("imported digest.txt") == 1
+    with Library(library_dir) as library:
+        assert library.count() == 10
+
+
+def test_five_hundred_files_dropped_at_once_are_imported_once_each(library_dir, folder):
+    with Headless(library_dir, folder) as headless:
+        for number in range(500):
+            (folder / f"burst_{number:03}.md").write_text(generated_digest(number, 2))
+        assert wait_until(lambda: headless.count("imported burst_") >= 500, timeout=60)
+        time.sleep(3 * DEBOUNCE + 0.3)  # room for any duplicate report to show up
+    assert headless.count("imported burst_") == 500
+    assert headless.lines[-1] == "stopped: 500 imported, 0 unchanged, 0 failed"
+    with Library(library_dir) as library:
+        assert library.count() == 1000
+        assert len({d["file"] for d in library.digests()}) == 500
+
+
+def test_library_survives_an_import_killed_midway(library_dir, tmp_path):
+    entries = 600
+    digest = tmp_path / "big.md"
+    digest.write_text(generated_digest(7, entries))
+    code = (
+        "import sys\n"
+        "from reader.importer import import_file\n"
+        "from reader.library import Library\n"
+        f"library = Library({str(library_dir)!r})\n"
+        "for n in range(1000):\n"
+        "    print('start', flush=True)\n"
+        f"    result = import_file(library, {str(digest)!r})\n"
+        "    print(result.status, flush=True)\n"
+        f"    open({str(digest)!r}, 'a').write(f'\\nedited {{n}}\\n')\n"  # a new sha: import again
+    )
+    importer = subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, cwd=REPO
+    )
+    try:
+        assert importer.stdout.readline().strip() == "start"
+        time.sleep(0.5)
+    finally:
+        importer.kill()  # SIGKILL: no cleanup, no rollback by the process itself
+        importer.wait()
+    finished_before_kill = importer.stdout.read().split().count("imported")
+    with Library(library_dir) as library:
+        assert library.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        stored = library.digest_by_path(digest)
+        if finished_before_kill == 0:  # killed inside the first import: nothing of it remains
+            assert stored is None and library.count() == 0
+        else:  # killed in a later one: all or nothing, never half a digest
+            assert stored.entries == entries and library.count() == entries
+        result = import_file(library, digest)
+        assert result.status in {"imported", "unchanged"}
+        assert result.entries == entries
+        assert library.count() == entries
+        assert library.digest_by_path(digest).entries == entries

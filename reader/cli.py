@@ -1,0 +1,647 @@
+"""The `digest-reader` command line: import digests, search, tag, rate, export, watch."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import logging
+import os
+import shutil
+import sqlite3
+import sys
+import textwrap
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, is_dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from reader import __version__, config
+from reader.export import FORMATS, export, stars
+
+if TYPE_CHECKING:
+    from reader.library import Library
+
+PROG = "digest-reader"
+SORT_KEYS = ("added", "published", "title", "rating", "author", "seen")
+EXPORT_SUFFIXES = {".bib": "bibtex", ".bibtex": "bibtex", ".csv": "csv", ".json": "json", ".md": "markdown"}
+IMPORT_KEYS = ("file", "format", "status", "entries", "new", "merged", "error")
+DIGEST_KEYS = ("file", "format", "status", "entries", "error", "imported_at")
+# The documented JSON shapes; the library may hand out more, scripts get exactly these.
+PAPER_KEYS = (
+    "id", "arxiv_id", "doi", "title", "authors", "abstract", "published", "links", "tags",
+    "rating", "read", "note", "digests",
+)
+LINK_KEYS = ("abs", "pdf", "code")
+LINK_LABELS = {"abs": "Page", "pdf": "PDF", "code": "Code", "homepage": "Homepage"}
+SIGHTING_KEYS = ("file", "format", "position", "score", "headline", "summary", "topic")
+# Progress lines only pay off when an import takes a while.
+PROGRESS_MIN_FILES = 5
+MAX_WARNINGS_SHOWN = 3
+
+EPILOG = """\
+examples:
+  digest-reader                                 open the desktop app
+  digest-reader import ~/Downloads/digest.md    import one digest (or a folder of them)
+  digest-reader import refs.bib                 bring in an existing BibTeX reading list
+  digest-reader list is:unread tag:llm          unread papers tagged "llm"
+  digest-reader list "diffusion model" --sort published --limit 20
+  digest-reader show 42                         everything about paper 42
+  digest-reader tag 42 toread llm               add tags
+  digest-reader rate 42 5                       rate 1-5 (0 clears)
+  digest-reader read 42 43 44                   mark as read
+  digest-reader note 42 --text "compare with #17"
+  digest-reader export rating:>=4 --format bibtex -o best.bib
+  digest-reader --json list year:2024 | jq '.[].title'
+  digest-reader watch                           import new files in the watched folder
+
+A query that starts with "-" goes after "--":  digest-reader list -- -is:read
+Environment: DIGEST_READER_LIBRARY (library folder), DIGEST_READER_WATCH (watched folder).
+Exit codes: 0 ok, 1 some files failed to import, 2 usage or library error.
+"""
+
+
+class UserError(Exception):
+    """A mistake the user can fix; main() prints it as one line and exits 2."""
+
+
+class _ArgumentParser(argparse.ArgumentParser):
+    """argparse that reports a usage mistake in one line, like every other error here."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{PROG}: error: {message} (see '{self.prog} --help')\n")
+
+
+# ------------------------------------------------------------------- parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argparse parser for every subcommand."""
+    parser = _ArgumentParser(
+        prog=PROG,
+        description="Digest Reader: a reading list built from the paper digests you receive.\n"
+        "Without a command, the desktop app opens.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument(
+        "--library", metavar="DIR", type=Path,
+        help="library folder (default: $DIGEST_READER_LIBRARY or the user data folder)",
+    )
+    parser.add_argument(
+        "--watch", metavar="DIR", type=Path,
+        help="watched folder (default: the library's setting, else $DIGEST_READER_WATCH or ~/Digests)",
+    )
+    parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
+    # On each subcommand too, so `list --json` works; SUPPRESS keeps a global --json.
+    common = _ArgumentParser(add_help=False)
+    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+    _add_import(commands, common)
+    _add_list(commands, common)
+    _add_show(commands, common)
+    _add_user_state(commands, common)
+    _add_digests(commands, common)
+    _add_export(commands, common)
+    _add_watch(commands, common)
+    return parser
+
+
+def _command(commands, common, name: str, help_text: str, epilog: str | None = None):
+    return commands.add_parser(
+        name, parents=[common], help=help_text, description=help_text, epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+
+def _add_import(commands, common) -> None:
+    command = _command(
+        commands, common, "import", "import digest files or folders of them (recursively)",
+        "examples:\n  digest-reader import digest.md\n  digest-reader import ~/Digests refs.bib",
+    )
+    command.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+
+
+def _add_query_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("query", nargs="*", metavar="QUERY", help="search, e.g. tag:llm is:unread")
+    command.add_argument("--sort", choices=SORT_KEYS, default="added", help="sort key (default: added)")
+    command.add_argument("--asc", action="store_true", help="ascending order (default: descending)")
+    command.add_argument("--limit", type=_positive_int, metavar="N", help="at most N papers")
+
+
+def _add_list(commands, common) -> None:
+    command = _command(
+        commands, common, "list", "list papers matching a query (all papers without one)",
+        "examples:\n  digest-reader list is:unread\n  digest-reader list author:hinton year:>=2023 --sort published"
+        "\n  digest-reader list -- -tag:skip",
+    )
+    _add_query_options(command)
+
+
+def _add_show(commands, common) -> None:
+    command = _command(commands, common, "show", "show one paper with every digest that mentioned it")
+    command.add_argument("id", type=int, metavar="ID", help="paper id, as `list` shows it")
+
+
+def _add_user_state(commands, common) -> None:
+    for name, help_text in (("tag", "add tags to a paper"), ("untag", "remove tags from a paper")):
+        command = _command(commands, common, name, help_text, f"example:\n  digest-reader {name} 42 toread llm")
+        command.add_argument("id", type=int, metavar="ID", help="paper id, as `list` shows it")
+        command.add_argument("tags", nargs="+", metavar="TAG")
+    rate = _command(commands, common, "rate", "rate a paper from 1 to 5 stars; 0 clears the rating")
+    rate.add_argument("id", type=int, metavar="ID", help="paper id, as `list` shows it")
+    rate.add_argument("rating", type=int, metavar="N")
+    for name, help_text in (("read", "mark papers as read"), ("unread", "mark papers as unread")):
+        command = _command(commands, common, name, help_text)
+        command.add_argument("ids", nargs="+", type=int, metavar="ID", help="paper ids")
+    note = _command(
+        commands, common, "note", "set a paper's note (an empty text clears it)",
+        "examples:\n  digest-reader note 42 --text 'see section 4'\n  digest-reader note 42 --file notes.md"
+        "\n  pbpaste | digest-reader note 42 --file -",
+    )
+    note.add_argument("id", type=int, metavar="ID", help="paper id, as `list` shows it")
+    source = note.add_mutually_exclusive_group(required=True)
+    source.add_argument("--text", metavar="T", help="the note text")
+    source.add_argument("--file", metavar="F", help="read the note from file F ('-' for stdin)")
+
+
+def _add_digests(commands, common) -> None:
+    _command(commands, common, "digests", "list imported digest files and their status")
+
+
+def _add_export(commands, common) -> None:
+    command = _command(
+        commands, common, "export", "export papers matching a query (all without one)",
+        "examples:\n  digest-reader export --format bibtex -o reading.bib\n"
+        "  digest-reader export is:unread --format markdown > todo.md",
+    )
+    _add_query_options(command)
+    command.add_argument(
+        "--format", choices=FORMATS,
+        help="bibtex, csv, json or markdown (default: from the -o file's extension)",
+    )
+    command.add_argument("-o", "--output", metavar="FILE", type=Path, help="write to FILE instead of stdout")
+
+
+def _add_watch(commands, common) -> None:
+    _command(
+        commands, common, "watch",
+        "watch the folder without the app: import digests as they arrive (Ctrl+C stops)",
+    )
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of at least 1, not {value}")
+    return value
+
+
+# ------------------------------------------------------------------- running
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the process exit code."""
+    args = build_parser().parse_args(argv)
+    # Imported here, not at the top: --help and --version stay instant.
+    from reader.library import LibraryError
+    from reader.lock import LibraryLocked
+    from reader.query import QueryError
+
+    try:
+        return _run(args)
+    except (UserError, LibraryError, LibraryLocked, QueryError) as error:
+        return _fail(str(error))
+    except sqlite3.Error as error:
+        return _fail(f"the library database cannot be used: {error}")
+    except OSError as error:
+        return _fail(_describe_os_error(error))
+    except KeyboardInterrupt:
+        return 130
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command is None:
+        return run_gui(args)
+    args.library = _library_folder(args)
+    handlers = {
+        "import": cmd_import, "list": cmd_list, "show": cmd_show,
+        "tag": cmd_tag, "untag": cmd_tag, "rate": cmd_rate, "read": cmd_read, "unread": cmd_read,
+        "note": cmd_note, "digests": cmd_digests, "export": cmd_export, "watch": cmd_watch,
+    }
+    try:
+        return handlers[args.command](args)
+    except BrokenPipeError:
+        # The reader of our output went away (`| head`): not an error of ours.
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _fail(message: str) -> int:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+    return 2
+
+
+def _describe_os_error(error: OSError) -> str:
+    if error.filename is not None:
+        return f"{error.strerror or error}: {error.filename}"
+    return str(error)
+
+
+def setup_process() -> None:
+    """Process-wide set-up for the real command (not for callers of main() in-process)."""
+    _replace_unprintable_output()
+    _log_without_tracebacks()
+
+
+def _replace_unprintable_output() -> None:
+    """A terminal that cannot show ★ or a title's script gets '?' rather than a crash."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="replace")
+
+
+class _OneLineFormatter(logging.Formatter):
+    """Log records as one line each: the import result already says what failed."""
+
+    def formatException(self, exc_info) -> str:  # noqa: N802 (logging's name)
+        return ""
+
+    def formatStack(self, stack_info: str) -> str:  # noqa: N802
+        return ""
+
+
+def _log_without_tracebacks() -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_OneLineFormatter(f"{PROG}: %(levelname)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers = [handler]
+    root.setLevel(logging.WARNING)
+
+
+def _library_folder(args: argparse.Namespace) -> Path:
+    folder = (args.library or config.default_library_dir()).expanduser()
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@contextlib.contextmanager
+def open_library(folder: Path, *, write: bool = False) -> Iterator[Library]:
+    """The library; writers also take the single-writer lock, so a running app is never raced."""
+    from reader.library import Library
+    from reader.lock import LibraryLock
+
+    lock = LibraryLock(folder).acquire() if write else None
+    try:
+        with Library(folder) as library:
+            yield library
+    finally:
+        if lock:
+            lock.release()
+
+
+def print_json(value: Any) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+# ------------------------------------------------------------------- commands
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    try:
+        from reader.gui.app import run  # Qt loads only for the app, never for subcommands
+    except ImportError as error:
+        print(f"{PROG}: error: the desktop app is not available: {error}", file=sys.stderr)
+        return 1
+    # None for an option not given: the app then honours the folders chosen in its Settings.
+    library = args.library.expanduser() if args.library else None
+    return run(library, args.watch.expanduser() if args.watch else None)
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    try:
+        from reader.watcher import run_headless
+    except ImportError as error:
+        print(f"{PROG}: error: the folder watcher is not available: {error}", file=sys.stderr)
+        return 1
+    # None lets the watcher use the library's saved folder, else the default one.
+    return run_headless(args.library, args.watch.expanduser() if args.watch else None)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from reader.importer import import_paths, is_ignored
+
+    missing = [path for path in args.paths if not path.exists()]
+    if missing:
+        raise UserError(f"no such file or folder: {missing[0]}")
+    for path in args.paths:
+        if path.is_file() and is_ignored(path):
+            print(f"{PROG}: skipped {path}: hidden or temporary files are not imported", file=sys.stderr)
+    with open_library(args.library, write=True) as library:
+        results = import_paths(library, list(args.paths), progress=_progress_printer())
+    rows = [_import_row(result) for result in results]
+    if args.json:
+        print_json(rows)
+    else:
+        print_import_table(rows, [getattr(result, "warnings", []) for result in results])
+    return 1 if any(row["status"] == "failed" for row in rows) else 0
+
+
+def _import_row(result: Any) -> dict:
+    data = asdict(result) if is_dataclass(result) else dict(result)
+    row = {key: data.get(key) for key in IMPORT_KEYS}
+    row["file"] = str(row["file"])
+    return row
+
+
+def _progress_printer() -> Callable[[int, int, Any], None] | None:
+    """A progress callback drawing one updating stderr line, or None off a terminal."""
+    if not sys.stderr.isatty():
+        return None
+
+    def progress(done: int, total: int, result: Any) -> None:
+        if total < PROGRESS_MIN_FILES:
+            return
+        if done >= total:  # the table follows: leave no progress line behind
+            print("\r\x1b[K", end="", file=sys.stderr, flush=True)
+            return
+        line = fit(f"[{done}/{total}] {Path(result.file).name}", _terminal_width() - 1)
+        print(f"\r\x1b[K{line}", end="", file=sys.stderr, flush=True)
+
+    return progress
+
+
+def print_import_table(rows: list[dict], warnings: list[list[str]]) -> None:
+    for row, notes in zip(rows, warnings):
+        if row["status"] == "failed":
+            print(f"failed     {row['file']}: {row['error']}")
+            continue
+        counts = f"{row['entries'] or 0} entries, {row['new'] or 0} new, {row['merged'] or 0} merged"
+        print(f"{row['status']:<10} {row['file']} ({row['format']}): {counts}")
+        for note in notes[:MAX_WARNINGS_SHOWN]:
+            print(f"           warning: {note}")
+        if len(notes) > MAX_WARNINGS_SHOWN:
+            print(f"           ... and {len(notes) - MAX_WARNINGS_SHOWN} more warnings")
+    totals = {s: sum(1 for r in rows if r["status"] == s) for s in ("imported", "unchanged", "failed")}
+    new = sum(row["new"] or 0 for row in rows if row["status"] == "imported")
+    print(
+        f"{len(rows)} file{'s' if len(rows) != 1 else ''}: {totals['imported']} imported "
+        f"({new} new papers), {totals['unchanged']} unchanged, {totals['failed']} failed"
+    )
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    with open_library(args.library) as library:
+        papers = query_papers(library, args)
+    if args.json:
+        print_json([listed_paper(paper) for paper in papers])
+    else:
+        print_paper_table(papers)
+    return 0
+
+
+def query_papers(library: Library, args: argparse.Namespace) -> list[dict]:
+    """list_papers for the command's QUERY words, sort, direction and limit."""
+    return library.list_papers(
+        " ".join(args.query), sort=args.sort, descending=not args.asc, limit=args.limit
+    )
+
+
+def print_paper_table(papers: list[dict]) -> None:
+    if not papers:
+        print("no papers", file=sys.stderr)
+        return
+    width = _terminal_width() if _output_is_sized() else None
+    id_width = max(len(str(paper["id"])) for paper in papers)
+    for paper in papers:
+        mark = "✓" if paper["read"] else "·"
+        rating = stars(paper["rating"]) or " " * 5
+        date = (paper["published"] or "").ljust(10)
+        tags = "  " + " ".join(f"#{tag}" for tag in paper["tags"]) if paper["tags"] else ""
+        prefix = f"{paper['id']:>{id_width}} {mark} {rating} {date} "
+        title = " ".join((paper["title"] or "").split())
+        if width:
+            title = fit(title, max(20, width - display_width(prefix) - display_width(tags)))
+        print(f"{prefix}{title}{tags}")
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    with open_library(args.library) as library:
+        paper = library.get_paper(args.id)
+    if args.json:
+        print_json(shown_paper(paper))
+    else:
+        print(paper_text(paper))
+    return 0
+
+
+def listed_paper(paper: dict) -> dict:
+    """A library paper dict cut to the `list --json` shape."""
+    listed = {key: paper.get(key) for key in PAPER_KEYS}
+    listed["links"] = {key: (paper.get("links") or {}).get(key) for key in LINK_KEYS}
+    return listed
+
+
+def shown_paper(paper: dict) -> dict:
+    """A library paper dict cut to the `show --json` shape: the list shape plus sightings."""
+    sightings = [{key: s.get(key) for key in SIGHTING_KEYS} for s in paper.get("sightings") or []]
+    return {**listed_paper(paper), "sightings": sightings}
+
+
+def paper_text(paper: dict) -> str:
+    """The readable `show` page of one paper."""
+    width = min(_terminal_width(), 100)
+    facts = [
+        ("Authors", ", ".join(paper["authors"])),
+        ("Published", paper["published"]),
+        ("arXiv", paper["arxiv_id"]),
+        ("DOI", paper["doi"]),
+        *((LINK_LABELS.get(name, name), url) for name, url in (paper["links"] or {}).items() if url),
+        ("Rating", stars(paper["rating"])),
+        ("Read", "yes" if paper["read"] else "no"),
+        ("Tags", ", ".join(paper["tags"])),
+    ]
+    lines = [f"#{paper['id']}  {paper['title']}", ""]
+    lines += [f"{label + ':':<11}{value}" for label, value in facts if value]
+    bodies = (("Note", paper["note"]), ("Abstract", paper["abstract"]), ("Translation", paper.get("translation")))
+    for heading, body in bodies:
+        if body:
+            lines += ["", f"{heading}:", _indent(body, width)]
+    sightings = paper.get("sightings") or []
+    if sightings:
+        lines += ["", f"Seen in {len(sightings)} digest{'s' if len(sightings) != 1 else ''}:"]
+        lines += [_sighting_text(sighting, width) for sighting in sightings]
+    return "\n".join(lines)
+
+
+def _sighting_text(sighting: dict, width: int) -> str:
+    details = [f"#{sighting['position']}", sighting.get("format") or ""]
+    if sighting.get("score") is not None:
+        details.append(f"score {sighting['score']:g}")
+    if sighting.get("topic"):
+        details.append(sighting["topic"])
+    text = f"  {sighting['file']} ({', '.join(d for d in details if d)})"
+    said = " ".join(s for s in (sighting.get("headline"), sighting.get("summary")) if s)
+    if said:
+        text += "\n" + _indent(said, width, "    ")
+    return text
+
+
+def _indent(text: str, width: int, prefix: str = "  ") -> str:
+    paragraphs = [" ".join(p.split()) for p in text.split("\n\n")]
+    return f"\n{prefix}\n".join(
+        textwrap.fill(p, width, initial_indent=prefix, subsequent_indent=prefix) for p in paragraphs if p
+    )
+
+
+def cmd_tag(args: argparse.Namespace) -> int:
+    tags = [tag.strip() for tag in args.tags]
+    if not all(tags):
+        raise UserError("a tag cannot be empty")
+    with open_library(args.library, write=True) as library:
+        if args.command == "tag":
+            library.add_tags([args.id], tags)
+        else:
+            library.remove_tags([args.id], tags)
+        return _report_paper(library, args)
+
+
+def cmd_rate(args: argparse.Namespace) -> int:
+    with open_library(args.library, write=True) as library:
+        library.set_rating([args.id], args.rating)
+        return _report_paper(library, args)
+
+
+def cmd_read(args: argparse.Namespace) -> int:
+    ids = list(dict.fromkeys(args.ids))
+    with open_library(args.library, write=True) as library:
+        library.set_read(ids, args.command == "read")
+        papers = [listed_paper(library.get_paper(paper_id)) for paper_id in ids]
+    if args.json:
+        print_json(papers)
+    else:
+        print_paper_table(papers)
+    return 0
+
+
+def cmd_note(args: argparse.Namespace) -> int:
+    text = args.text if args.text is not None else _read_note_file(args.file)
+    with open_library(args.library, write=True) as library:
+        library.set_note(args.id, text)
+        return _report_paper(library, args)
+
+
+def _read_note_file(name: str) -> str:
+    if name == "-":
+        return sys.stdin.read()
+    path = Path(name).expanduser()
+    if not path.is_file():
+        raise UserError(f"no such file: {path}")
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise UserError(f"{path} is not UTF-8 text") from None
+
+
+def _report_paper(library: Library, args: argparse.Namespace) -> int:
+    paper = listed_paper(library.get_paper(args.id))
+    if args.json:
+        print_json(paper)
+    else:
+        print_paper_table([paper])
+    return 0
+
+
+def cmd_digests(args: argparse.Namespace) -> int:
+    with open_library(args.library) as library:
+        digests = [{key: digest.get(key) for key in DIGEST_KEYS} for digest in library.digests()]
+    if args.json:
+        print_json(digests)
+        return 0
+    if not digests:
+        print("no digests imported yet", file=sys.stderr)
+    for digest in digests:
+        when = local_time(digest["imported_at"])
+        line = f"{digest['status']:<9} {when:<16} {digest['entries'] or 0:>4} {digest['format'] or '-':<12} {digest['file']}"
+        print(line)
+        if digest["error"]:
+            print(f"          {digest['error']}")
+    return 0
+
+
+def local_time(stamp: str | None) -> str:
+    """An ISO timestamp as local "YYYY-MM-DD HH:MM"; "" when absent or unreadable."""
+    try:
+        return datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M") if stamp else ""
+    except ValueError:
+        return stamp or ""
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    fmt = args.format or (EXPORT_SUFFIXES.get(args.output.suffix.lower()) if args.output else None)
+    if fmt is None:
+        raise UserError("choose a format with --format bibtex|csv|json|markdown")
+    with open_library(args.library) as library:
+        papers = [listed_paper(paper) for paper in query_papers(library, args)]
+    text = export(papers, fmt)
+    if args.output is None:
+        sys.stdout.write(text)
+        return 0
+    write_atomically(args.output.expanduser(), text)
+    if args.json:
+        print_json({"file": str(args.output), "format": fmt, "papers": len(papers)})
+    else:
+        print(f"exported {len(papers)} paper{'s' if len(papers) != 1 else ''} to {args.output} ({fmt})")
+    return 0
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write through a temporary file, so a failure never leaves half an export behind."""
+    if not path.parent.is_dir():
+        raise UserError(f"no such folder: {path.parent}")
+    if path.is_dir():
+        raise UserError(f"{path} is a folder; give a file name")
+    temporary = path.with_name(f".{path.name}.tmp")
+    try:
+        temporary.write_text(text, encoding="utf-8", newline="")
+        os.replace(temporary, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()
+
+
+# ------------------------------------------------------------------- text layout
+
+
+def _output_is_sized() -> bool:
+    """Truncate to a width only on a terminal, or when COLUMNS asks for one."""
+    return sys.stdout.isatty() or "COLUMNS" in os.environ
+
+
+def _terminal_width() -> int:
+    return shutil.get_terminal_size((100, 24)).columns
+
+
+def display_width(text: str) -> int:
+    """Columns `text` takes in a terminal: wide (CJK) characters count twice."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def fit(text: str, width: int) -> str:
+    """`text` cut to `width` terminal columns, with an ellipsis when cut."""
+    if display_width(text) <= width:
+        return text
+    kept, used = [], 0
+    for char in text:
+        used += display_width(char)
+        if used > width - 1:
+            break
+        kept.append(char)
+    return "".join(kept).rstrip() + "…"

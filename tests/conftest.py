@@ -25,3 +25,23 @@ def library_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def fixtures_dir() -> Path:
     return FIXTURES_DIR
+
+
+@pytest.fixture(autouse=True)
+def reset_app_theme():
+    """A window applies its theme to the whole QApplication; no later test may inherit it."""
+    app = _qt_application()
+    saved = (app.palette(), app.styleSheet()) if app else None
+    yield
+    app = _qt_application()
+    if app is not None and saved is not None:
+        app.setStyleSheet(saved[1])
+        app.setPalette(saved[0])
+
+
+def _qt_application():
+    """The running QApplication, without importing Qt in tests that never did."""
+    import sys
+
+    widgets = sys.modules.get("PySide6.QtWidgets")
+    return widgets.QApplication.instance() if widgets else None

@@ -1,0 +1,131 @@
+"""Undoable changes of user state (read, rating, tags, note), run through the library worker."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from PySide6.QtGui import QUndoCommand
+
+from reader.gui.widgets import star_text
+
+TITLE_CHARS = 40
+NOTE_COMMAND_ID = 0x4E4F  # "NO": lets QUndoStack merge consecutive note edits
+
+Apply = Callable[[Any], object]
+
+
+def short_title(title: str | None) -> str:
+    """A title cut to fit an Edit menu entry."""
+    title = " ".join((title or "untitled").split())
+    return title if len(title) <= TITLE_CHARS else title[: TITLE_CHARS - 1].rstrip() + "…"
+
+
+def _papers(library: Any, ids: list[int]) -> str:
+    """“Title” for one paper, "N papers" for several."""
+    if len(ids) == 1:
+        try:
+            title = library.get_paper(ids[0]).get("title")
+        except Exception:  # an unknown id still deserves a readable menu entry
+            title = None
+        return f"“{short_title(title)}”"
+    return f"{len(ids)} papers"
+
+
+def _tag_list(tags: list[str]) -> str:
+    return ", ".join(f"“{tag}”" for tag in tags)
+
+
+class UserStateCommand(QUndoCommand):
+    """Applies a change to some papers' user state; undo restores the snapshot taken before.
+
+    The snapshot is taken again on the worker thread right before each redo, after any
+    earlier queued change has landed, so undo restores exactly what the change replaced.
+    """
+
+    def __init__(self, library: Any, worker: Any, ids: Iterable[int], text: str,
+                 apply: Apply) -> None:  # fmt: skip
+        super().__init__(text)
+        self.library = library
+        self.worker = worker
+        self.ids = list(dict.fromkeys(int(paper_id) for paper_id in ids))
+        self._apply = apply
+        self.snapshot: dict = library.user_state(self.ids)
+
+    def redo(self) -> None:
+        def job(lib: Any) -> None:
+            self.snapshot = lib.user_state(self.ids)
+            self._apply(lib)
+
+        self.worker.submit(job, changes=self.ids)
+
+    def undo(self) -> None:
+        self.worker.submit(lambda lib: lib.restore_user_state(self.snapshot), changes=self.ids)
+
+
+class NoteCommand(UserStateCommand):
+    """Sets one paper's note; consecutive edits of the same paper merge into one undo step."""
+
+    def __init__(self, library: Any, worker: Any, paper_id: int, text: str) -> None:
+        label = f"Edit note of {_papers(library, [int(paper_id)])}"
+        super().__init__(library, worker, [paper_id], label, lambda lib: self._set_note(lib))
+        self.paper_id = int(paper_id)
+        self.note = text
+
+    def _set_note(self, lib: Any) -> None:
+        lib.set_note(self.paper_id, self.note)
+
+    def id(self) -> int:
+        return NOTE_COMMAND_ID
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 (Qt override)
+        if not isinstance(other, NoteCommand) or other.paper_id != self.paper_id:
+            return False
+        # This command's snapshot (taken before the first edit) stays; redo after an undo
+        # snapshots again, which then equals the restored state.
+        self.note = other.note
+        return True
+
+
+def set_read_command(library: Any, worker: Any, ids: Iterable[int], read: bool) -> UserStateCommand:
+    ids = list(ids)
+    text = f"Mark {_papers(library, ids)} {'read' if read else 'unread'}"
+    return UserStateCommand(library, worker, ids, text, lambda lib: lib.set_read(ids, read))
+
+
+def set_rating_command(library: Any, worker: Any, ids: Iterable[int],
+                       rating: int | None) -> UserStateCommand:  # fmt: skip
+    ids = list(ids)
+    rating = int(rating or 0)
+    if rating:
+        text = f"Rate {_papers(library, ids)} {star_text(rating).rstrip('☆')}"
+    else:
+        text = f"Clear rating of {_papers(library, ids)}"
+    return UserStateCommand(library, worker, ids, text, lambda lib: lib.set_rating(ids, rating))
+
+
+def add_tags_command(library: Any, worker: Any, ids: Iterable[int],
+                     tags: Iterable[str]) -> UserStateCommand:  # fmt: skip
+    ids, tags = list(ids), list(tags)
+    text = f"Tag {_papers(library, ids)} {_tag_list(tags)}"
+    return UserStateCommand(library, worker, ids, text, lambda lib: lib.add_tags(ids, tags))
+
+
+def remove_tags_command(library: Any, worker: Any, ids: Iterable[int],
+                        tags: Iterable[str]) -> UserStateCommand:  # fmt: skip
+    ids, tags = list(ids), list(tags)
+    text = f"Remove {_tag_list(tags)} from {_papers(library, ids)}"
+    return UserStateCommand(library, worker, ids, text, lambda lib: lib.remove_tags(ids, tags))
+
+
+def set_tags_command(library: Any, worker: Any, paper_id: int,
+                     tags: Iterable[str]) -> UserStateCommand:  # fmt: skip
+    tags = list(tags)
+    text = f"Set tags of {_papers(library, [paper_id])}"
+    return UserStateCommand(
+        library, worker, [paper_id], text, lambda lib: lib.set_tags(paper_id, tags)
+    )
+
+
+def set_note_command(library: Any, worker: Any, paper_id: int, text: str) -> NoteCommand:
+    return NoteCommand(library, worker, paper_id, text)

@@ -1,0 +1,282 @@
+"""The paper list model: rows fetched lazily from SQL in pages, sorted and filtered in SQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QFont
+
+PAGE_SIZE = 200
+
+COL_READ, COL_TITLE, COL_AUTHOR, COL_DATE, COL_RATING, COL_TAGS, COL_SEEN = range(7)
+HEADERS = ("", "Title", "Author", "Date", "Rating", "Tags", "Seen")
+HEADER_TIPS = (
+    "Read (● unread)",
+    "Title",
+    "First author",
+    "Publication date",
+    "Your rating",
+    "Your tags",
+    "Number of digests the paper was seen in",
+)
+# None: the column cannot be sorted (tags live in their own table).
+SORT_KEYS: tuple[str | None, ...] = ("read", "title", "author", "published", "rating", None, "seen")
+DEFAULT_SORT = "added"
+
+PaperIdRole = Qt.ItemDataRole.UserRole + 1
+UnreadRole = Qt.ItemDataRole.UserRole + 2
+
+UNREAD_MARK = "●"
+UNREAD_COLOR = QColor("#3d7be0")  # reads on light and dark backgrounds alike
+
+
+def stars(rating: int | None) -> str:
+    """'★★★☆☆' for 3, '' for no rating."""
+    if not rating:
+        return ""
+    return "★" * rating + "☆" * (5 - rating)
+
+
+def author_text(row: Any) -> str:
+    name = row.first_author or ""
+    if name and (row.authors_count or 0) > 1:
+        return f"{name} et al."
+    return name
+
+
+def seen_text(row: Any) -> str:
+    return f"in {row.seen}" if row.seen and row.seen > 1 else ""
+
+
+def _display(row: Any, column: int) -> str:
+    if column == COL_READ:
+        return "" if row.read else UNREAD_MARK
+    if column == COL_TITLE:
+        return row.title or "(untitled)"
+    if column == COL_AUTHOR:
+        return author_text(row)
+    if column == COL_DATE:
+        return row.published or ""
+    if column == COL_RATING:
+        return stars(row.rating)
+    if column == COL_TAGS:
+        return ", ".join(row.tags or ())
+    if column == COL_SEEN:
+        return seen_text(row)
+    return ""
+
+
+class PaperTableModel(QAbstractTableModel):
+    """Papers matching a query, in SQL order: the first page at once, later pages on demand."""
+
+    def __init__(self, library: Any, parent=None, page_size: int = PAGE_SIZE) -> None:
+        super().__init__(parent)
+        self._library = library
+        self._page_size = page_size
+        self._query = ""
+        self._sort_column = -1
+        self._order = Qt.SortOrder.DescendingOrder
+        self._rows: list[Any] = []
+        self._row_of_id: dict[int, int] = {}
+        self._total = 0
+        self._bold = QFont()
+        self._bold.setBold(True)
+        self._total = self._count()
+        self._append(self._fetch(0, page_size))
+
+    # --- state -------------------------------------------------------------------------
+
+    @property
+    def query(self) -> str:
+        return self._query
+
+    def total(self) -> int:
+        """How many papers match the query (loaded or not)."""
+        return self._total
+
+    def sort_key(self) -> str:
+        key = SORT_KEYS[self._sort_column] if 0 <= self._sort_column < len(SORT_KEYS) else None
+        return key or DEFAULT_SORT
+
+    def descending(self) -> bool:
+        if self._sort_column < 0:
+            return True
+        return self._order == Qt.SortOrder.DescendingOrder
+
+    def set_query(self, query: str) -> None:
+        """Show papers matching query; raises reader.query.QueryError and keeps the rows if bad."""
+        total = self._library.count(query)  # validates before anything changes
+        self.beginResetModel()
+        self._query = query
+        self._total = total
+        self._clear_cache()
+        self._append(self._fetch(0, self._page_size))
+        self.endResetModel()
+
+    def reload(self) -> None:
+        """Re-read the whole query (e.g. after imports); keeps as many rows loaded as before."""
+        wanted = max(len(self._rows), self._page_size)
+        self.beginResetModel()
+        self._total = self._count()
+        self._clear_cache()
+        self._append(self._fetch(0, wanted))
+        self.endResetModel()
+
+    def refresh_ids(self, ids: Iterable[int]) -> list[int]:
+        """Re-read the given papers in place (dataChanged only); returns the rows refreshed."""
+        cached = [paper_id for paper_id in ids if paper_id in self._row_of_id]
+        if not cached:
+            return []
+        fresh = {row.id: row for row in self._rows_for_ids(cached)}
+        refreshed = []
+        for paper_id in cached:
+            row_number = self._row_of_id[paper_id]
+            if paper_id in fresh:
+                self._rows[row_number] = fresh[paper_id]
+                refreshed.append(row_number)
+                self.dataChanged.emit(
+                    self.index(row_number, 0), self.index(row_number, self.columnCount() - 1)
+                )
+        return refreshed
+
+    def row_of(self, paper_id: int) -> int:
+        """The row showing paper_id, or -1 when it is not loaded."""
+        return self._row_of_id.get(paper_id, -1)
+
+    def paper_id(self, row: int) -> int | None:
+        if 0 <= row < len(self._rows):
+            return self._rows[row].id
+        return None
+
+    def paper_row(self, row: int) -> Any | None:
+        if 0 <= row < len(self._rows):
+            return self._rows[row]
+        return None
+
+    def loaded_ids(self) -> list[int]:
+        return [row.id for row in self._rows]
+
+    def fetch_until(self, paper_id: int, limit: int = 5000) -> int:
+        """Load pages until paper_id is loaded (up to limit rows); its row or -1."""
+        while paper_id not in self._row_of_id and self.canFetchMore() and len(self._rows) < limit:
+            self.fetchMore()
+        return self.row_of(paper_id)
+
+    # --- Qt model ------------------------------------------------------------------------
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:  # noqa: B008, N802
+        return not parent.isValid() and len(self._rows) < self._total
+
+    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> None:  # noqa: B008, N802
+        if parent.isValid():
+            return
+        rows = self._fetch(len(self._rows), self._page_size)
+        rows = [row for row in rows if row.id not in self._row_of_id]
+        if not rows:
+            self._total = len(self._rows)  # the library shrank meanwhile
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+        self._append(rows)
+        self.endInsertRows()
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _display(row, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row, column)
+        if role == Qt.ItemDataRole.FontRole:
+            return self._bold if not row.read else None
+        if role == Qt.ItemDataRole.ForegroundRole and column == COL_READ:
+            return UNREAD_COLOR
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if column in (COL_READ, COL_SEEN):
+                return int(Qt.AlignmentFlag.AlignCenter)
+            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.AccessibleTextRole and column == COL_READ:
+            return "read" if row.read else "unread"
+        if role == PaperIdRole:
+            return row.id
+        if role == UnreadRole:
+            return not row.read
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(HEADERS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[section]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return HEADER_TIPS[section]
+        return None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort in SQL; a column without a sort key falls back to the order papers were added."""
+        self.beginResetModel()
+        self._sort_column = column if 0 <= column < len(HEADERS) and SORT_KEYS[column] else -1
+        self._order = order
+        self._clear_cache()
+        self._append(self._fetch(0, self._page_size))
+        self.endResetModel()
+
+    # --- internals -----------------------------------------------------------------------
+
+    def _count(self) -> int:
+        return self._library.count(self._query)
+
+    def _fetch(self, offset: int, limit: int) -> list[Any]:
+        return self._library.rows(
+            self._query, sort=self.sort_key(), descending=self.descending(), limit=limit, offset=offset
+        )
+
+    def _rows_for_ids(self, ids: list[int]) -> list[Any]:
+        by_ids = getattr(self._library, "rows_by_ids", None)
+        if by_ids is not None:
+            return list(by_ids(ids))
+        # Without a dedicated call, re-read the loaded window and keep the wanted ids.
+        wanted = set(ids)
+        window = self._library.rows(
+            self._query, sort=self.sort_key(), descending=self.descending(), limit=len(self._rows), offset=0
+        )
+        return [row for row in window if row.id in wanted]
+
+    def _clear_cache(self) -> None:
+        self._rows = []
+        self._row_of_id = {}
+
+    def _append(self, rows: list[Any]) -> None:
+        for row in rows:
+            self._row_of_id[row.id] = len(self._rows)
+            self._rows.append(row)
+
+    def _tooltip(self, row: Any, column: int) -> str | None:
+        if column == COL_TITLE:
+            return row.title
+        if column == COL_READ:
+            return "Read" if row.read else "Unread"
+        if column == COL_RATING and row.rating:
+            return f"Rated {row.rating} of 5"
+        if column == COL_SEEN:
+            return f"Seen in {row.seen} digest{'s' if row.seen != 1 else ''}"
+        if column == COL_TAGS and row.tags:
+            return ", ".join(row.tags)
+        if column == COL_AUTHOR and (row.authors_count or 0) > 1:
+            return f"{row.first_author} and {row.authors_count - 1} more"
+        return None

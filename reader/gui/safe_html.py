@@ -1,0 +1,124 @@
+"""Untrusted digest text and notes turned into inert HTML, and the one gate for opening links."""
+
+from __future__ import annotations
+
+import html
+from urllib.parse import urlsplit
+
+import markdown
+import nh3
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFrame, QSizePolicy, QTextBrowser, QWidget
+
+SAFE_SCHEMES = frozenset({"http", "https"})
+
+ALLOWED_TAGS = frozenset(
+    {
+        "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4",
+        "h5", "h6", "hr", "i", "kbd", "li", "ol", "p", "pre", "s", "strong", "sub", "sup",
+        "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+    }
+)  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "td": {"align"},
+    "th": {"align"},
+    "ol": {"start"},
+}
+# Their content is code or layout, never text worth keeping.
+DROPPED_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "embed", "svg", "math"})
+
+_MARKDOWN_EXTENSIONS = ["tables", "fenced_code", "sane_lists"]
+# Tables align with attributes, since style attributes are stripped.
+_MARKDOWN_CONFIG = {"tables": {"use_align_attribute": True}}
+
+
+def escape(text: str) -> str:
+    """Text made safe to put inside HTML (tags show as text)."""
+    return html.escape(text or "", quote=True)
+
+
+def markdown_to_safe_html(text: str) -> str:
+    """Markdown rendered to HTML with only text, list, code, table and http(s) link markup left."""
+    if not text or not text.strip():
+        return ""
+    rendered = markdown.markdown(
+        text, extensions=_MARKDOWN_EXTENSIONS, extension_configs=_MARKDOWN_CONFIG
+    )
+    return clean_html(rendered)
+
+
+def clean_html(fragment: str) -> str:
+    """An HTML fragment reduced to the allowed tags, attributes and link schemes."""
+    return nh3.clean(
+        fragment,
+        tags=set(ALLOWED_TAGS),
+        clean_content_tags=set(DROPPED_WITH_CONTENT),
+        attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
+        url_schemes=set(SAFE_SCHEMES),
+        # A relative link would resolve against the document, i.e. a local file.
+        url_relative="deny",
+        link_rel="noopener noreferrer",
+    )
+
+
+def is_safe_url(url: str | QUrl | None) -> bool:
+    """True for an absolute http(s) URL with a host; everything else never opens."""
+    if url is None:
+        return False
+    text = url.toString() if isinstance(url, QUrl) else str(url)
+    text = text.strip()
+    if not text or any(ord(char) < 32 for char in text):
+        return False
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in SAFE_SCHEMES and bool(parts.hostname)
+
+
+def open_external(url: str | QUrl | None) -> bool:
+    """Open an http(s) URL in the system browser; refuse anything else. True when it opened."""
+    if not is_safe_url(url):
+        return False
+    target = url if isinstance(url, QUrl) else QUrl(str(url).strip())
+    return bool(QDesktopServices.openUrl(target))
+
+
+class SafeTextBrowser(QTextBrowser):
+    """A read-only rich text view that fetches nothing and opens only http(s) links, on click."""
+
+    def __init__(self, parent: QWidget | None = None, fit_content: bool = False) -> None:
+        super().__init__(parent)
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.setReadOnly(True)
+        self.anchorClicked.connect(open_external)
+        self.document().setIndentWidth(self.fontMetrics().averageCharWidth() * 3)
+        self._fit_content = fit_content
+        if fit_content:
+            self._make_fit_content()
+
+    def loadResource(self, kind: int, name: QUrl) -> object:  # noqa: N802 (Qt override)
+        """Nothing is ever loaded: no images, no style sheets, no files, no network."""
+        return None
+
+    def set_markdown(self, text: str) -> None:
+        self.setHtml(markdown_to_safe_html(text))
+
+    def _make_fit_content(self) -> None:
+        """Grow to the document's height, so several browsers stack inside one scroll area."""
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.viewport().setAutoFillBackground(False)
+        self.document().setDocumentMargin(0)
+        self.document().documentLayout().documentSizeChanged.connect(self._fit_height)
+
+    def _fit_height(self, *_: object) -> None:
+        height = int(self.document().size().height()) + 2 * self.frameWidth() + 2
+        if self.height() != height:
+            self.setFixedHeight(height)

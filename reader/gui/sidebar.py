@@ -1,0 +1,212 @@
+"""The sidebar: smart lists, tags and digests, each a query with a live count."""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
+
+from reader.gui import icons
+
+QueryRole = Qt.ItemDataRole.UserRole + 1
+KeyRole = Qt.ItemDataRole.UserRole + 2  # stable identity for restoring selection/expansion
+
+SMART_LISTS = (
+    ("All", "", "library"),
+    ("Unread", "is:unread", "unread"),
+    ("Rated", "rating:>=1", "star"),
+    ("Has notes", "has:note", "note"),
+)
+FORMAT_NAMES = {
+    "scored-list": "Scored lists",
+    "arxiv-table": "arXiv tables",
+    "daily-papers": "Daily papers",
+    "newsletter": "Newsletters",
+    "generic": "Other digests",
+    "bibtex": "BibTeX",
+}
+
+
+def quote(value: str) -> str:
+    """A query value, in quotes when it holds spaces or brackets (the language has no escapes)."""
+    if value and not any(ch.isspace() or ch in '"()' for ch in value):
+        return value
+    return '"' + value.replace('"', "") + '"'
+
+
+def digest_path(digest: dict) -> str:
+    return str(digest.get("file") or digest.get("path") or "")
+
+
+def digest_file(digest: dict) -> str:
+    return PurePath(digest_path(digest)).name
+
+
+def digest_query(digest: dict) -> str:
+    return f"digest:{quote(digest_file(digest))}"
+
+
+class Sidebar(QTreeWidget):
+    """Emits query_selected(query) when the user picks an entry."""
+
+    query_selected = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("sidebar")
+        self.setColumnCount(2)
+        self.setHeaderHidden(True)
+        self.setRootIsDecorated(True)
+        self.setUniformRowHeights(True)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.setAccessibleName("Lists, tags and digests")
+        header = self.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self._expanded: set[str] = {"group:tags", "group:digests"}
+        self._current_key = "smart:All"
+        self.itemSelectionChanged.connect(self._on_selection)
+        self.itemExpanded.connect(lambda item: self._expanded.add(item.data(0, KeyRole)))
+        self.itemCollapsed.connect(lambda item: self._expanded.discard(item.data(0, KeyRole)))
+        self._building = False
+
+    def current_query(self) -> str:
+        item = self.currentItem()
+        if item is None:
+            return ""
+        query = item.data(0, QueryRole)
+        return query if isinstance(query, str) else ""
+
+    def select_key(self, key: str) -> bool:
+        item = self._find(key)
+        if item is None:
+            return False
+        self.setCurrentItem(item)
+        return True
+
+    def item_for_query(self, query: str) -> QTreeWidgetItem | None:
+        for item in self._all_items():
+            if item.data(0, QueryRole) == query:
+                return item
+        return None
+
+    def refresh(self, library: Any) -> None:
+        """Rebuild from the library, keeping the selection and what was expanded."""
+        self._building = True
+        scroll = self.verticalScrollBar().value()
+        try:
+            self.clear()
+            self._add_smart_lists(library)
+            self._add_tags(library)
+            self._add_digests(library)
+            for item in self._all_items():
+                if item.data(0, KeyRole) in self._expanded:
+                    item.setExpanded(True)
+            current = self._find(self._current_key)
+            self.setCurrentItem(current or self.topLevelItem(0))
+        finally:
+            self._building = False
+        self.verticalScrollBar().setValue(scroll)
+        if current is None:  # the tag or digest shown is gone: show everything
+            self._current_key = "smart:All"
+            self.query_selected.emit("")
+
+    def refresh_icons(self, library: Any) -> None:
+        self.refresh(library)
+
+    # --- building ------------------------------------------------------------------------
+
+    def _add_smart_lists(self, library: Any) -> None:
+        for label, query, icon_name in SMART_LISTS:
+            item = self._item(self, label, query, f"smart:{label}", library.count(query))
+            item.setIcon(0, icons.icon(icon_name))
+
+    def _add_tags(self, library: Any) -> None:
+        tags = list(library.tag_counts())
+        group = self._group("Tags", "group:tags", "tag", len(tags))
+        if not tags:
+            hint = QTreeWidgetItem(group, ["No tags yet"])
+            hint.setFlags(Qt.ItemFlag.NoItemFlags)
+            hint.setData(0, KeyRole, "hint:tags")
+            return
+        for tag, count in tags:
+            self._item(group, tag, f"tag:{quote(tag)}", f"tag:{tag}", count)
+
+    def _add_digests(self, library: Any) -> None:
+        digests = list(library.digests())
+        group = self._group("Digests", "group:digests", "inbox", len(digests))
+        by_format: dict[str, list[dict]] = {}
+        for digest in digests:
+            by_format.setdefault(digest.get("format") or "", []).append(digest)
+        for fmt in sorted(by_format, key=lambda name: (name == "", FORMAT_NAMES.get(name, name))):
+            label = FORMAT_NAMES.get(fmt, fmt) if fmt else "Not recognised"
+            format_item = QTreeWidgetItem(group, [label, str(len(by_format[fmt]))])
+            format_item.setData(0, KeyRole, f"format:{fmt}")
+            format_item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            format_item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            for digest in sorted(by_format[fmt], key=_digest_sort_key, reverse=True):
+                self._add_digest(format_item, digest)
+
+    def _add_digest(self, parent: QTreeWidgetItem, digest: dict) -> None:
+        name = digest_file(digest)
+        label = f"{digest['date']} · {name}" if digest.get("date") else name
+        entries = digest.get("entries") or 0
+        item = self._item(parent, label, digest_query(digest), f"digest:{digest_path(digest)}", entries)
+        if digest.get("status") == "failed":
+            item.setIcon(0, icons.icon("warning"))
+            item.setToolTip(0, f"{digest_path(digest)}\nImport failed: {digest.get('error') or 'unknown error'}")
+        else:
+            item.setToolTip(0, f"{digest_path(digest)}\n{entries} entries")
+
+    def _group(self, label: str, key: str, icon_name: str, count: int) -> QTreeWidgetItem:
+        group = QTreeWidgetItem(self, [label, str(count) if count else ""])
+        group.setData(0, KeyRole, key)
+        group.setIcon(0, icons.icon(icon_name))
+        group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        font = group.font(0)
+        font.setBold(True)
+        group.setFont(0, font)
+        group.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return group
+
+    def _item(self, parent: Any, label: str, query: str, key: str, count: int) -> QTreeWidgetItem:
+        item = QTreeWidgetItem(parent, [label, str(count)])
+        item.setData(0, QueryRole, query)
+        item.setData(0, KeyRole, key)
+        item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        item.setToolTip(1, f"{count} paper{'s' if count != 1 else ''}")
+        return item
+
+    # --- lookups -------------------------------------------------------------------------
+
+    def _all_items(self) -> list[QTreeWidgetItem]:
+        found = []
+        stack = [self.topLevelItem(i) for i in range(self.topLevelItemCount())]
+        while stack:
+            item = stack.pop(0)
+            found.append(item)
+            stack[0:0] = [item.child(i) for i in range(item.childCount())]
+        return found
+
+    def _find(self, key: str) -> QTreeWidgetItem | None:
+        for item in self._all_items():
+            if item.data(0, KeyRole) == key:
+                return item
+        return None
+
+    def _on_selection(self) -> None:
+        if self._building:
+            return
+        item = self.currentItem()
+        if item is None or item.data(0, QueryRole) is None:
+            return
+        self._current_key = item.data(0, KeyRole)
+        self.query_selected.emit(item.data(0, QueryRole))
+
+
+def _digest_sort_key(digest: dict) -> tuple[str, str]:
+    return (str(digest.get("date") or digest.get("imported_at") or ""), digest_file(digest))

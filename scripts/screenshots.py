@@ -1,0 +1,120 @@
+"""Screenshots of the app on a temporary library with the sample digests (run under Xvfb)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT.parent / "shared" / "digests"
+
+
+def _reexec_under_xvfb() -> None:
+    """Without a display, run again under xvfb-run (or fall back to the offscreen platform)."""
+    if os.environ.get("DISPLAY") or os.environ.get("QT_QPA_PLATFORM") or os.environ.get("_SCREENSHOTS_CHILD"):
+        return
+    if shutil.which("xvfb-run"):
+        env = {**os.environ, "_SCREENSHOTS_CHILD": "1"}
+        command = ["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24", sys.executable, *sys.argv]
+        sys.exit(subprocess.call(command, env=env))
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+
+def _wait(app, condition, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the app did not settle in time")
+        app.processEvents()
+        time.sleep(0.02)
+
+
+def _settle(app, seconds: float = 0.4) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.02)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("out", nargs="?", type=Path, default=ROOT / "docs" / "screenshots")
+    args = parser.parse_args()
+    _reexec_under_xvfb()
+    sys.path.insert(0, str(ROOT))
+    from PySide6.QtCore import QSettings
+
+    from reader.gui.app import build_window, get_app
+
+    out: Path = args.out.resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    app = get_app()
+    with tempfile.TemporaryDirectory(prefix="digest-reader-shots-") as tmp:
+        tmp_path = Path(tmp)
+        settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+        settings.setValue("view/theme", "light")
+
+        empty = build_window(tmp_path / "empty-library", tmp_path / "Digests-empty", settings)
+        empty.resize(1280, 800)
+        empty.show()
+        _settle(app)
+        empty.grab().save(str(out / "welcome.png"))
+        empty.close()
+        empty.shutdown()
+
+        watch = tmp_path / "Digests"
+        watch.mkdir()
+        for sample in sorted(SAMPLES.glob("0*.txt")):
+            shutil.copy(sample, watch)
+        window = build_window(tmp_path / "Library", watch, settings)
+        window.resize(1400, 860)
+        window.show()
+        _wait(app, lambda: window.model.total() >= 400 and not window.worker.is_busy() and window._import_total == 0)
+        _decorate(window, app)
+        _settle(app, 0.8)
+        window.grab().save(str(out / "main.png"))
+        window.detail.grab().save(str(out / "detail.png"))
+        from reader.gui.stats_dialog import StatsDialog, collect_stats
+
+        stats = StatsDialog(collect_stats(window.reader_library), window)
+        stats.show()
+        _settle(app)
+        stats.grab().save(str(out / "stats.png"))
+        stats.close()
+        window.set_theme("dark")
+        _settle(app, 0.6)
+        window.grab().save(str(out / "dark.png"))
+        window.set_theme("light")
+        window.close()
+        window.shutdown()
+    for name in ("welcome", "main", "detail", "stats", "dark"):
+        print(out / f"{name}.png")
+    return 0
+
+
+def _decorate(window, app) -> None:
+    """Some user state so the list shows read marks, stars and tags like a real library."""
+    library = window.reader_library
+    ids = library.paper_ids("has:code has:abstract")[:1] or library.paper_ids("")[:1]
+    rows = library.paper_ids("")
+    window.worker.submit(lambda lib: lib.set_read(rows[3:9], True))
+    window.worker.submit(lambda lib: lib.set_rating(rows[1:3], 4))
+    window.worker.submit(lambda lib: lib.set_rating(ids, 5))
+    window.worker.submit(lambda lib: lib.add_tags(ids + rows[1:2], ["to-read"]))
+    window.worker.submit(lambda lib: lib.add_tags(ids, ["agents"]))
+    window.worker.submit(
+        lambda lib: lib.set_note(ids[0], "Compare with **last week's** baseline.\n\n- check the ablations"),
+        changes=ids,
+    )
+    _wait(app, lambda: not window.worker.is_busy())
+    window.select_paper(ids[0])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,242 @@
+"""The main window: welcome page, imports, import log, persistence, theme, and Qt warnings failing tests."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent, QPalette
+
+from gui_helpers import SAMPLE_FILES
+from reader.gui.main_window import SHORTCUTS, MainWindow, notification_text, summarize_imports
+from reader.gui.settings_dialog import ShortcutsDialog
+from reader.gui.worker import ImmediateWorker
+from reader.importer import ImportResult
+
+
+def test_title_names_the_library_folder(window, library):
+    assert window.windowTitle() == f"Digest Reader — {library.folder.name}"
+    assert window.stack.currentWidget() is window.splitter
+
+
+def test_empty_library_shows_the_welcome_page(make_window, empty_library, tmp_path):
+    window = make_window(empty_library, watch_dir=tmp_path / "Digests")
+    assert window.stack.currentWidget() is window.welcome
+    assert str(tmp_path / "Digests") in window.welcome.body.text()
+    assert "drag and drop" in window.welcome.body.text()
+    assert "Watching:" in window.location_label.text()
+
+
+def test_importing_fills_list_sidebar_status_and_log(qtbot, make_window, empty_library, tmp_path):
+    window = make_window(empty_library)
+    bad = tmp_path / "notes.txt"
+    bad.write_bytes(b"\x00\x01\x02binary")
+    window.import_paths([*SAMPLE_FILES[:2], bad])
+    assert window.stack.currentWidget() is window.splitter
+    assert window.model.total() == 110
+    assert "Imported 2 digests: 110 new papers" in window.statusBar().currentMessage()
+    assert "1 failed" in window.statusBar().currentMessage()
+    window.import_log_action.trigger()
+    qtbot.waitUntil(lambda: window.import_log.topLevelItemCount() == 3)
+    rows = {
+        window.import_log.topLevelItem(i).text(0): window.import_log.topLevelItem(i).text(5)
+        for i in range(3)
+    }
+    assert rows[SAMPLE_FILES[0].name] == "imported"
+    assert rows["notes.txt"].startswith("failed: ")
+    qtbot.waitUntil(lambda: window.sidebar.item_for_query("").text(1) == "110")
+
+
+def test_dropping_files_imports_them(qtbot, make_window, empty_library):
+    window = make_window(empty_library)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(SAMPLE_FILES[0]))])
+    event = QDropEvent(
+        QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
+    window.dropEvent(event)
+    assert window.model.total() == 10
+
+
+def test_a_detail_change_reaches_library_list_and_sidebar(qtbot, window, library):
+    paper_id = window.current_paper_id()
+    window.detail.rating_requested.emit(paper_id, 4)
+    window.detail.tags_requested.emit(paper_id, ["survey"])
+    assert library.user_state([paper_id])[paper_id].rating == 4
+    row = window.model.row_of(paper_id)
+    assert window.model.index(row, 4).data() == "★★★★☆"
+    assert window.model.index(row, 5).data() == "survey"
+    qtbot.waitUntil(lambda: window.sidebar.item_for_query("tag:survey") is not None)
+    assert window.sidebar.item_for_query("rating:>=1").text(1) == "1"
+    assert window.undo_stack.count() == 2
+
+
+def test_window_state_and_last_paper_persist(qtbot, library, settings, tmp_path):
+    first = MainWindow(library, ImmediateWorker(library), library.folder, tmp_path, settings=settings, start_watcher=False)
+    qtbot.addWidget(first)
+    first.show()
+    first.splitter.setSizes([180, 500, 400])
+    sizes = first.splitter.sizes()
+    first.select_paper(300)
+    first.close()
+    second = MainWindow(library, ImmediateWorker(library), library.folder, tmp_path, settings=settings, start_watcher=False)
+    qtbot.addWidget(second)
+    second.show()
+    assert second.current_paper_id() == 300
+    # The offscreen screen is smaller than the first window: the list and detail shrink, the
+    # sidebar keeps its width.
+    assert second.splitter.sizes()[0] == sizes[0] == 180
+    second.close()
+
+
+def test_mark_read_after_a_delay_when_enabled(qtbot, window, library, settings):
+    settings.setValue("reading/markReadAfterDelay", True)
+    window._mark_read_timer.setInterval(20)  # the real delay is 2 s; the behaviour is the same
+    window.table.select_row(3)
+    paper_id = window.current_paper_id()
+    qtbot.waitUntil(lambda: library.user_state([paper_id])[paper_id].read)
+    assert window.undo_stack.count() == 1
+
+
+def test_no_mark_read_when_disabled(qtbot, window, library):
+    window._mark_read_timer.setInterval(1)
+    window.table.select_row(3)
+    qtbot.wait(30)
+    assert not window._mark_read_timer.isActive()
+    assert window.undo_stack.count() == 0
+
+
+def test_theme_switch_changes_palette_and_is_remembered(qtbot, window, settings):
+    window.set_theme("dark")
+    assert window.current_theme == "dark"
+    assert window.palette().color(QPalette.ColorRole.Window).lightness() < 80
+    assert settings.value("view/theme") == "dark"
+    window.set_theme("light")
+    assert window.palette().color(QPalette.ColorRole.Window).lightness() > 200
+
+
+def test_export_writes_the_selection(qtbot, window, tmp_path):
+    window.table.select_row(0)
+    target = tmp_path / "out.bib"
+    window.export_to(target, "bibtex", window.selected_ids())
+    text = target.read_text(encoding="utf-8")
+    assert text.count("@") == 1
+    assert "Exported 1 papers" in window.statusBar().currentMessage()
+
+
+def test_shortcuts_dialog_lists_every_shortcut(qtbot, window):
+    dialog = ShortcutsDialog(SHORTCUTS, window)
+    qtbot.addWidget(dialog)
+    assert dialog.table.rowCount() == len(SHORTCUTS)
+    assert dialog.table.item(0, 0).text() == SHORTCUTS[0][0]
+
+
+def test_import_messages():
+    results = [
+        ImportResult("a.txt", "newsletter", "imported", entries=12, new=10, merged=2),
+        ImportResult("b.txt", None, "failed", error="empty file"),
+        ImportResult("c.txt", "daily-papers", "unchanged"),
+    ]
+    assert summarize_imports(results) == (
+        "Imported 1 digest: 10 new papers, 2 already known. 1 failed (see View › Import log)."
+    )
+    assert notification_text(results) == "10 new papers from newsletter"
+    assert summarize_imports(results[2:]) == ""
+
+
+def test_a_qt_warning_fails_a_gui_test(tmp_path):
+    """The conftest hook makes any Qt warning fail a test under tests/gui."""
+    here = Path(__file__).resolve().parent
+    probe = tmp_path / "gui"
+    probe.mkdir()
+    (probe / "conftest.py").write_text((here / "conftest.py").read_text(encoding="utf-8"), encoding="utf-8")
+    (probe / "gui_helpers.py").write_text((here / "gui_helpers.py").read_text(encoding="utf-8"), encoding="utf-8")
+    (probe / "test_probe.py").write_text(
+        textwrap.dedent(
+            """
+            from PySide6.QtCore import qWarning
+
+            def test_warns(qtbot):
+                qWarning("something is off")
+
+            def test_quiet(qtbot):
+                pass
+            """
+        ),
+        encoding="utf-8",
+    )
+    out = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "qt_api=pyside6", str(probe)],
+        capture_output=True, text=True, cwd=tmp_path, timeout=120,
+        env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert "1 failed, 1 passed" in out.stdout, out.stdout + out.stderr
+    assert "something is off" in out.stdout
+
+
+def test_reading_stats_count_imports_reads_and_tags(qtbot, window, library):
+    from datetime import date
+
+    from reader.gui.stats_dialog import collect_stats
+
+    library.set_read([1, 2, 3], True)
+    library.add_tags([1, 2], ["alpha"])
+    library.add_tags([3], ["beta"])
+    stats = collect_stats(library, today=date.today())
+    assert stats.total == 452 and stats.total_read == 3
+    assert stats.imported[-1] == 452  # the samples were imported this week
+    assert stats.read[-1] == 3
+    assert stats.tags == [("alpha", 2), ("beta", 1)]
+    window.stats_action.trigger()
+    qtbot.waitUntil(lambda: getattr(window, "stats_dialog", None) is not None and window.stats_dialog.isVisible())
+    window.stats_dialog.grab()  # paints both charts
+    window.stats_dialog.close()
+
+
+def test_sorting_by_a_header_click_keeps_the_current_paper(qtbot, window, library):
+    window.select_paper(40)
+    header = window.table.horizontalHeader()
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=header.rect().center())
+    column = header.logicalIndexAt(header.rect().center())
+    assert header.sortIndicatorSection() == column
+    assert window.current_paper_id() == 40
+    assert window.detail.paper_id() == 40
+
+
+def test_settings_dialog_stores_and_window_applies(qtbot, window, library, settings, tmp_path):
+    from reader.gui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(settings, window.watch_dir, window.library_dir, window)
+    qtbot.addWidget(dialog)
+    dialog.watch_field.edit.setText(str(tmp_path / "elsewhere"))
+    dialog.library_field.edit.setText(str(tmp_path / "next-library"))
+    dialog.mark_read.setChecked(True)
+    dialog.theme.setCurrentIndex(dialog.theme.findData("dark"))
+    dialog.font_size.setValue(14)
+    dialog.accept()
+    assert settings.value("library/location") == str(tmp_path / "next-library")
+    assert settings.value("view/theme") == "dark"
+    window.apply_settings(dialog.values())
+    assert window.mark_read_on_select()
+    assert window.current_theme == "dark"
+    assert window.detail.font_point_size() == 14
+    assert window.watch_dir == tmp_path / "elsewhere"
+    assert "elsewhere" in window.location_label.text()
+    assert library.get_setting("watch_folder") == str(tmp_path / "elsewhere")
+    assert window.library_dir == library.folder  # the new location waits for a restart
+    window.set_theme("light")
+
+
+def test_library_location_from_settings_applies_on_the_next_start(monkeypatch, settings, tmp_path):
+    from reader import config
+    from reader.gui.app import resolve_library_dir
+
+    monkeypatch.delenv(config.LIBRARY_ENV, raising=False)
+    default = config.default_library_dir()
+    assert resolve_library_dir(default, settings) == default
+    settings.setValue("library/location", str(tmp_path / "moved"))
+    assert resolve_library_dir(default, settings) == tmp_path / "moved"
+    assert resolve_library_dir(tmp_path / "explicit", settings) == tmp_path / "explicit"

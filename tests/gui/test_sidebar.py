@@ -1,0 +1,99 @@
+"""The sidebar: smart lists, tags and digests with live counts; a click narrows the list."""
+
+from __future__ import annotations
+
+from reader.gui.sidebar import QueryRole, quote
+
+
+def counts(window) -> dict[str, int]:
+    found = {}
+    for item in window.sidebar._all_items():
+        if item.data(0, QueryRole) is not None:
+            found[item.text(0)] = int(item.text(1))
+    return found
+
+
+def click(qtbot, window, label: str) -> None:
+    item = next(i for i in window.sidebar._all_items() if i.text(0) == label)
+    rect = window.sidebar.visualItemRect(item)
+    window.sidebar.scrollToItem(item)
+    rect = window.sidebar.visualItemRect(item)
+    from PySide6.QtCore import Qt
+
+    qtbot.mouseClick(window.sidebar.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.sidebar.currentItem() is item
+
+
+def test_smart_lists_show_counts(window):
+    shown = counts(window)
+    assert shown["All"] == 452
+    assert shown["Unread"] == 452
+    assert shown["Rated"] == 0
+    assert shown["Has notes"] == 0
+
+
+def test_digests_grouped_by_format_with_entry_counts(window):
+    digests = window.sidebar._find("group:digests")
+    groups = {digests.child(i).text(0): digests.child(i).childCount() for i in range(digests.childCount())}
+    assert groups == {"arXiv tables": 1, "Daily papers": 2, "Newsletters": 1, "Scored lists": 1}
+    shown = counts(window)
+    assert shown["000_1aa3a1462ac3e62b.txt"] == 10
+
+
+def test_clicking_a_digest_narrows_the_list(qtbot, window, library):
+    click(qtbot, window, "000_1aa3a1462ac3e62b.txt")
+    assert window.model.total() == 10
+    assert window.current_query() == "digest:000_1aa3a1462ac3e62b.txt"
+    click(qtbot, window, "All")
+    assert window.model.total() == 452
+
+
+def test_counts_follow_changes_and_tags_appear(qtbot, window):
+    window.select_paper(5)
+    window.add_tags(["to read"])
+    window.rate(4)
+    qtbot.waitUntil(lambda: counts(window).get("to read") == 1)
+    assert counts(window)["Rated"] == 1
+    click(qtbot, window, "to read")
+    assert window.current_query() == 'tag:"to read"'
+    assert window.model.loaded_ids() == [5]
+
+
+def test_sidebar_query_combines_with_search_text(qtbot, window, library):
+    library.add_tags([1, 2, 3], ["todo"])
+    library.set_read([1], True)
+    window.refresh_sidebar()
+    click(qtbot, window, "todo")
+    window.set_search_text("is:unread")
+    assert sorted(window.model.loaded_ids()) == [2, 3]
+
+
+def test_failed_digest_is_marked_with_its_error(qtbot, window, library, tmp_path):
+    bad = tmp_path / "empty-digest.txt"
+    bad.write_text("   \n", encoding="utf-8")
+    window.import_paths([bad])
+
+    def failed_item():
+        return next((i for i in window.sidebar._all_items() if i.text(0) == "empty-digest.txt"), None)
+
+    qtbot.waitUntil(lambda: failed_item() is not None)
+    item = failed_item()
+    assert not item.icon(0).isNull()
+    assert "Import failed" in item.toolTip(0)
+
+
+def test_quote_wraps_values_with_spaces():
+    assert quote("todo") == "todo"
+    assert quote("to read") == '"to read"'
+
+
+def test_when_the_shown_tag_disappears_the_list_shows_all(qtbot, window, library):
+    library.add_tags([7], ["gone-soon"])
+    window.refresh_sidebar()
+    click(qtbot, window, "gone-soon")
+    assert window.model.total() == 1
+    window.select_paper(7)
+    window.remove_tags(["gone-soon"])
+    qtbot.waitUntil(lambda: window.sidebar.item_for_query("tag:gone-soon") is None)
+    assert window.current_query() == ""
+    assert window.model.total() == 452

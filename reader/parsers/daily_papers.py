@@ -67,8 +67,13 @@ def is_title_like(text: str) -> bool:
 def looks_like_authors(text: str) -> bool:
     """"Albert Gu, Tri Dao": a list of full names, every word capitalised."""
     names = [name.strip() for name in re.split(r",|\band\b|&", text) if name.strip()]
+    # A colon or a digit never stands in a person's name, but often in a title
+    # whose comma-separated parts are capitalised ("X: Unifying A, B, and C").
     return len(names) >= 2 and all(
-        2 <= len(name.split()) <= 4 and all(word[:1].isupper() for word in name.split()) for name in names
+        2 <= len(name.split()) <= 4
+        and all(word[:1].isupper() for word in name.split())
+        and not re.search(r"[:\d]", name)
+        for name in names
     )
 
 

@@ -218,3 +218,15 @@ def test_text_without_pairs_has_no_entries():
     assert PARSER.sniff("Just a note.\n\nNothing else here.") == 0.0
     with pytest.raises(ParseError):
         parse_text("Subscribe\n\nMar 12\n\n")
+
+
+def test_a_title_with_capitalised_comma_parts_is_not_taken_for_authors():
+    title = "Badepega: Unifying Prediction, Concept Intervention, and Probabilistic Interpretations"
+    abstract = " ".join(["Concept bottleneck models make predictions through concepts."] * 8)
+    text = (
+        "new\n\nGet trending papers in your email inbox!\n\nSubscribe\n\n"
+        "byAK and the research community\n\nMar 12\n\n"
+        f"{title}\n\n{abstract}\n\nSecond Paper About Something\n\n{abstract}\n"
+    )
+    parsed = base.parse_text(text)
+    assert [e.paper.title for e in parsed.entries] == [title, "Second Paper About Something"]

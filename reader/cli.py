@@ -208,7 +208,17 @@ def _positive_int(text: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    files = _files_to_open(parser, argv)
+    if files:
+        # `digest-reader FILE...` (a desktop "Open with"): the app opens and imports them.
+        argv = [arg for arg in argv if arg not in files]
+    args = parser.parse_args(argv)
+    args.open_files = [Path(name) for name in files]
+    missing = [name for name in files if not Path(name).exists()]
+    if missing:
+        return _fail(f"no such file: {missing[0]}")
     # Imported here, not at the top: --help and --version stay instant.
     from reader.library import LibraryError
     from reader.lock import LibraryLocked
@@ -314,6 +324,27 @@ def print_json(value: Any) -> None:
 # ------------------------------------------------------------------- commands
 
 
+def _files_to_open(parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
+    """The positional arguments when the first one is not a command: files for the app."""
+    commands = next(
+        action.choices for action in parser._actions if isinstance(action, argparse._SubParsersAction)
+    )
+    takes_value = {"--library", "--watch"}
+    positionals, skip = [], False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in takes_value:
+            skip = True
+        elif not arg.startswith("-"):
+            positionals.append(arg)
+    # A mistyped command ("lst") still gets argparse's "invalid choice"; a path does not.
+    first = positionals[0] if positionals else ""
+    if first and first not in commands and (Path(first).exists() or "/" in first or "." in first):
+        return positionals
+    return []
+
+
 def run_gui(args: argparse.Namespace) -> int:
     try:
         from reader.gui.app import run  # Qt loads only for the app, never for subcommands
@@ -322,7 +353,8 @@ def run_gui(args: argparse.Namespace) -> int:
         return 1
     # None for an option not given: the app then honours the folders chosen in its Settings.
     library = args.library.expanduser() if args.library else None
-    return run(library, args.watch.expanduser() if args.watch else None)
+    watch = args.watch.expanduser() if args.watch else None
+    return run(library, watch, [path.resolve() for path in args.open_files])
 
 
 def cmd_watch(args: argparse.Namespace) -> int:

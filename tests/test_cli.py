@@ -301,3 +301,30 @@ def test_app_and_watcher_get_the_folders_given_or_none(tmp_path, monkeypatch):
 def test_fit_cuts_to_terminal_columns(text, width, fitted):
     assert cli.fit(text, width) == fitted
     assert cli.display_width(cli.fit(text, width)) <= width
+
+
+# -- "Open with": files given without a command --------------------------------------
+
+
+def test_files_without_a_command_open_the_app_and_are_imported(tmp_path):
+    library = tmp_path / "lib"
+    digest = tmp_path / "digest.md"
+    digest.write_text("Read [Attention Is All You Need](https://arxiv.org/abs/1706.03762v7)\n")
+    result = run(
+        library, "--watch", str(tmp_path / "watch"), str(digest),
+        env={"QT_QPA_PLATFORM": "offscreen", "DIGEST_READER_QUIT_AFTER_MS": "3000",
+             "XDG_CONFIG_HOME": str(tmp_path / "config")},
+    )
+    assert result.returncode == 0, result.stderr
+    papers = run_json(library, "list")
+    assert [paper["arxiv_id"] for paper in papers] == ["1706.03762"]
+
+
+def test_a_missing_file_without_a_command_is_one_error_line(tmp_path):
+    assert_one_line_error(run(tmp_path / "lib", str(tmp_path / "nothing.txt")), "nothing.txt")
+
+
+def test_a_mistyped_command_is_still_a_usage_error(tmp_path):
+    result = run(tmp_path / "lib", "lst")
+    assert result.returncode == 2
+    assert "invalid choice" in result.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QTimer
@@ -90,8 +91,11 @@ def _quit_after_ms() -> int | None:
     return int(value) if value.isdigit() else None
 
 
-def run(library_dir: Path | None, watch_dir: Path | None) -> int:
-    """The `digest-reader` GUI: returns the process exit code (2 when the library is locked)."""
+def run(library_dir: Path | None, watch_dir: Path | None, files: Sequence[Path] = ()) -> int:
+    """The `digest-reader` GUI: returns the process exit code (2 when the library is locked).
+
+    `files` are imported once the window shows: a desktop "Open with" passes them.
+    """
     from reader.library import LibraryError
     from reader.lock import LibraryLock, LibraryLocked
 
@@ -114,6 +118,8 @@ def run(library_dir: Path | None, watch_dir: Path | None) -> int:
             _message("Digest Reader", str(exc))
             return EXIT_CANNOT_OPEN
         window.show()
+        if files:
+            window.import_paths(list(files))
         quit_after = _quit_after_ms()
         if quit_after is not None:
             QTimer.singleShot(quit_after, window.close)

@@ -276,7 +276,7 @@ def test_app_and_watcher_get_the_folders_given_or_none(tmp_path, monkeypatch):
 
     calls = []
     app = types.ModuleType("reader.gui.app")
-    app.run = lambda library, watch: calls.append(("app", library, watch)) or 0
+    app.run = lambda library, watch, files=(): calls.append(("app", library, watch)) or 0
     monkeypatch.setitem(sys.modules, "reader.gui.app", app)
     monkeypatch.setattr(reader.watcher, "run_headless", lambda lib, watch: calls.append(("watch", lib, watch)) or 0)
     monkeypatch.setenv("DIGEST_READER_LIBRARY", str(tmp_path / "env-library"))

@@ -303,18 +303,14 @@ def _library_folder(args: argparse.Namespace) -> Path:
 
 
 @contextlib.contextmanager
-def open_library(folder: Path, *, write: bool = False) -> Iterator[Library]:
-    """The library; writers also take the single-writer lock, so a running app is never raced."""
+def open_library(folder: Path) -> Iterator[Library]:
+    """The library. Commands never take the app's single-writer lock: their writes are
+    short transactions that SQLite's own locking (with a busy timeout) serialises with a
+    running app or `watch`, so a user can tag from a terminal while the app is open."""
     from reader.library import Library
-    from reader.lock import LibraryLock
 
-    lock = LibraryLock(folder).acquire() if write else None
-    try:
-        with Library(folder) as library:
-            yield library
-    finally:
-        if lock:
-            lock.release()
+    with Library(folder) as library:
+        yield library
 
 
 def print_json(value: Any) -> None:
@@ -376,7 +372,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     for path in args.paths:
         if path.is_file() and is_ignored(path):
             print(f"{PROG}: skipped {path}: hidden or temporary files are not imported", file=sys.stderr)
-    with open_library(args.library, write=True) as library:
+    with open_library(args.library) as library:
         results = import_paths(library, list(args.paths), progress=_progress_printer())
     rows = [_import_row(result) for result in results]
     if args.json:
@@ -537,7 +533,7 @@ def cmd_tag(args: argparse.Namespace) -> int:
     tags = [tag.strip() for tag in args.tags]
     if not all(tags):
         raise UserError("a tag cannot be empty")
-    with open_library(args.library, write=True) as library:
+    with open_library(args.library) as library:
         if args.command == "tag":
             library.add_tags([args.id], tags)
         else:
@@ -546,14 +542,14 @@ def cmd_tag(args: argparse.Namespace) -> int:
 
 
 def cmd_rate(args: argparse.Namespace) -> int:
-    with open_library(args.library, write=True) as library:
+    with open_library(args.library) as library:
         library.set_rating([args.id], args.rating)
         return _report_paper(library, args)
 
 
 def cmd_read(args: argparse.Namespace) -> int:
     ids = list(dict.fromkeys(args.ids))
-    with open_library(args.library, write=True) as library:
+    with open_library(args.library) as library:
         library.set_read(ids, args.command == "read")
         papers = [listed_paper(library.get_paper(paper_id)) for paper_id in ids]
     if args.json:
@@ -565,7 +561,7 @@ def cmd_read(args: argparse.Namespace) -> int:
 
 def cmd_note(args: argparse.Namespace) -> int:
     text = args.text if args.text is not None else _read_note_file(args.file)
-    with open_library(args.library, write=True) as library:
+    with open_library(args.library) as library:
         library.set_note(args.id, text)
         return _report_paper(library, args)
 

@@ -89,6 +89,8 @@ def _read_word(text: str, start: int, depth: int) -> tuple[_Token, int]:
     key, sep, value = word.partition(":")
     if sep and value and _is_key(key) and not value.startswith("//"):
         return _Token("TERM", key.lower(), value), i
+    if sep and not value and key.lower() in FILTER_KEYS:
+        return _Token("TERM", key.lower(), ""), i  # "tag:" alone: the filter says what it needs
     if word in ("OR", "AND", "NOT"):
         return _Token(word), i
     return _Token("TERM", None, word), i
@@ -181,6 +183,8 @@ class _Parser:
         index = self.pos
         self.pos += 1
         if token.kind == "(":
+            if self.peek() == ")":
+                raise QueryError("empty parentheses: put a search term inside ( )")
             node = self.or_expr()
             if self.peek() != ")":
                 raise QueryError("unclosed parenthesis: add a ')'")
@@ -214,7 +218,9 @@ def _make_filter(key: str, value: str) -> Node | None:
     if not value:
         raise QueryError(f"'{key}:' needs a value, e.g. {_EXAMPLES[key]}")
     if key in TEXT_COLUMNS:
-        return Text(value, column=TEXT_COLUMNS[key]) if _searchable(value) else None
+        if not _searchable(value):
+            raise QueryError(f"'{key}:{value}' has no word to search for, e.g. {_EXAMPLES[key]}")
+        return Text(value, column=TEXT_COLUMNS[key])
     if key == "is":
         return Filter("is", _choice(key, value, IS_VALUES))
     if key == "has":
@@ -277,16 +283,29 @@ def parse_query(text: str) -> Node | None:
 
 @dataclass
 class CompiledQuery:
-    """A WHERE clause over `papers p` with its parameters."""
+    """A WHERE clause over `papers p` with its parameters.
+
+    `fts_only` is the whole query as one FTS5 expression when it is nothing but text (so the
+    full-text index alone can count it); `matches` are the FTS5 expressions that could drive
+    the query (none of them under a NOT)."""
 
     where: str
     params: list
+    fts_only: str | None = None
+    matches: tuple[str, ...] = ()
 
 
-def compile_query(node: Node | None) -> CompiledQuery:
+def compile_query(node: Node | None, fts_drives: bool = True) -> CompiledQuery:
+    """Compile the AST. With fts_drives=False, full-text conditions are only checked, never
+    used to look papers up one by one: for common words, walking an index in sort order
+    and checking each paper against the matches is far cheaper than fetching every match."""
     params: list = []
     where = "1" if node is None else _sql(node, params)
-    return CompiledQuery(where, params)
+    if not fts_drives:
+        where = where.replace(_FTS_IN, f"+{_FTS_IN}")
+    fts_only = None if node is None else _fts_expression(node)
+    matches = () if node is None else tuple(_driving_matches(node))
+    return CompiledQuery(where, params, fts_only, matches)
 
 
 def where_clause(text: str) -> CompiledQuery:
@@ -315,6 +334,21 @@ def _fts_expression(node: Node) -> str | None:
 
 
 _FTS_IN = "p.id IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?)"
+
+
+def _driving_matches(node: Node) -> list[str]:
+    """The FTS5 expressions _sql emits for `node` outside any NOT, as it groups them."""
+    expression = _fts_expression(node)
+    if expression is not None:
+        return [expression]
+    if isinstance(node, And):
+        fts = [e for e in (_fts_expression(c) for c in node.children) if e is not None]
+        found = [" AND ".join(fts)] if fts else []
+        for child in node.children:
+            if _fts_expression(child) is None:
+                found += _driving_matches(child)
+        return found
+    return []  # NOT, filters, and an OR mixing text with filters cannot be led by FTS
 
 
 def _sql(node: Node, params: list) -> str:

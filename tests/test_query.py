@@ -164,11 +164,14 @@ def test_odd_input_gives_results_or_a_query_error_never_sqlite_errors(library, q
     ("foo OR OR bar", "OR needs a search term on both sides"),
     ("(foo OR bar", "unclosed parenthesis"),
     ("colour:red", "unknown filter 'colour:'"),
-    ("tag:", None),
+    ("tag:", "'tag:' needs a value"),
+    ("title:(", "no word to search for"),
+    ("()", "empty parentheses"),
+    ("a () b", "empty parentheses"),
     ("foo -", None),
 ])
 def test_malformed_queries_raise_query_error_with_a_readable_message(library, query, message):
-    if message is None:  # a lone "tag:" or "-" is just punctuation: harmless
+    if message is None:  # a trailing "-" while typing is just punctuation: harmless
         library.count(query)
         return
     with pytest.raises(QueryError, match=message.replace("(", r"\(").replace(")", r"\)")):

@@ -8,17 +8,18 @@ import os
 import re
 import sqlite3
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
 from reader import migrations
 from reader.models import Digest, Entry, Paper, ParsedDigest
-from reader.query import QueryError, fts_phrase, where_clause
+from reader.query import (
+    CompiledQuery, Filter, Node, Not, QueryError, compile_query, fts_phrase, parse_query,
+    where_clause,
+)
 
 __all__ = [
     "DB_NAME", "SORT_KEYS", "Library", "LibraryError", "UnknownPaper", "InvalidValue",
@@ -28,6 +29,19 @@ __all__ = [
 DB_NAME = "library.sqlite3"
 BUSY_TIMEOUT_MS = 5000
 CHUNK = 500  # ids per "IN (...)" list: far below SQLite's variable limit
+# Fetching a paper by id costs about as much as stepping over LOOKUP_COST index entries:
+# a search fetches its matches by id only when there are few of them, otherwise it walks
+# an index and checks each paper against the matches.
+LOOKUP_COST = 20
+# is:unread and co. are counted as all papers less the few that have the state.
+COUNT_COMPLEMENTS = {"unread": "read", "unrated": "rated", "untagged": "tagged"}
+# Counted in the user-state tables alone (their rows always belong to a paper).
+STATE_COUNTS = {
+    ("is", "read"): "SELECT count(*) FROM paper_state WHERE read = 1",
+    ("is", "rated"): "SELECT count(rating) FROM paper_state",
+    ("is", "tagged"): "SELECT count(DISTINCT paper_id) FROM paper_tags",
+    ("has", "note"): "SELECT count(*) FROM paper_state WHERE note IS NOT NULL",
+}
 
 # ORDER BY expression per sort key; the id tie-break keeps order stable between pages.
 SORT_COLUMNS = {
@@ -162,8 +176,11 @@ class Library:
         conn = sqlite3.connect(
             str(self.path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
         )
-        self.db = sqlite_utils.Database(conn)
         self.conn = conn
+        self._db: Any = None
+        self._savepoints = 0
+        self._counts: dict[tuple, int] = {}
+        self._counts_version: tuple[int, int] | None = None
         try:
             self._configure()
             self._migrate()
@@ -176,8 +193,20 @@ class Library:
     def _configure(self) -> None:
         self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         self.conn.execute("PRAGMA foreign_keys = ON")
-        self.db.enable_wal()
+        if self.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            self.conn.execute("PRAGMA journal_mode = wal")
         self.conn.execute("PRAGMA synchronous = NORMAL")
+
+    @property
+    def db(self) -> Any:
+        """The connection as a sqlite_utils.Database, made on first use: importing
+        sqlite-utils loads numpy and scanning its plugins costs up to a second at startup,
+        and the library's own reads and writes do not need it."""
+        if self._db is None:
+            import sqlite_utils
+
+            self._db = sqlite_utils.Database(self.conn, execute_plugins=False)
+        return self._db
 
     @property
     def schema_version(self) -> int:
@@ -218,17 +247,37 @@ class Library:
         reads before it writes must hold the write lock from the start, or a concurrent writer
         makes it fail with SQLITE_BUSY instead of waiting out the busy timeout."""
         if self.conn.in_transaction:
-            with self.db.atomic():
+            with self._savepoint():
                 yield self.conn
             return
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self.conn
         except BaseException:
-            self.db.rollback()
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
             raise
         else:
             self.conn.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def _savepoint(self) -> Iterator[None]:
+        """A nested transaction: undone alone when its block fails."""
+        name = f"nested_{self._savepoints}"
+        self._savepoints += 1
+        self.conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield
+        except BaseException:
+            # A RAISE(ROLLBACK) can end the whole transaction, savepoint included.
+            if self.conn.in_transaction:
+                self.conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                self.conn.execute(f"RELEASE SAVEPOINT {name}")
+            raise
+        else:
+            self.conn.execute(f"RELEASE SAVEPOINT {name}")
+        finally:
+            self._savepoints -= 1
 
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
@@ -338,17 +387,23 @@ class Library:
 
     # ------------------------------------------------------------ searching
 
-    def _sorted_arms(self, query: str, sort: str, descending: bool) -> list[tuple[str, list]]:
-        """SELECTs of ids whose results, concatenated, are the sorted matches.
+    def _sorted_arms(
+        self, query: str, sort: str, descending: bool, reach: int | None = None
+    ) -> list[tuple[str, list]]:
+        """SELECTs of ids whose results, concatenated, are the sorted matches (the first
+        `reach` of them are wanted; None: all).
 
         Rating and read live in paper_state, which most papers have no row in; sorting a LEFT
         JOIN of every paper would scan the whole library. Instead the papers that have the
         value come from paper_state's index, and the rest follow (or precede) in id order."""
         if sort not in SORT_COLUMNS:
             raise InvalidValue(f"unknown sort '{sort}' (use one of: {', '.join(SORT_KEYS)})")
-        compiled = where_clause(query)
-        where, params = compiled.where, compiled.params
+        node = parse_query(query)
+        compiled = self._compiled(node)
         direction = "DESC" if descending else "ASC"
+        if sort not in STATE_SORTS and self._walk_sort_index(query, reach):
+            compiled = compile_query(node, lookups=False)
+        where, params = compiled.where, compiled.params
         if sort not in STATE_SORTS:
             return [(
                 f"SELECT p.id FROM papers p WHERE {where}"
@@ -373,7 +428,11 @@ class Library:
         self, query: str, sort: str, descending: bool, limit: int | None = None, offset: int = 0
     ) -> list[int]:
         ids: list[int] = []
-        for sql, params in self._sorted_arms(query, sort, descending):
+        known = self._memo_get(("count", query))  # only a valid query has a count
+        if known is not None and offset >= known and sort in SORT_COLUMNS:
+            return ids  # no match (or none left): spare the search
+        reach = None if limit is None else offset + limit
+        for sql, params in self._sorted_arms(query, sort, descending, reach):
             wanted = -1 if limit is None else limit - len(ids)
             page = [r[0] for r in self.conn.execute(
                 f"{sql} LIMIT ? OFFSET ?", [*params, wanted, offset])]
@@ -387,15 +446,91 @@ class Library:
     def _count_of(self, sql: str, params: list) -> int:
         return self.conn.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
 
-    def paper_ids(self, query: str = "", sort: str = "added", descending: bool = True) -> list[int]:
-        """Ids of the papers matching `query`, sorted. Raises QueryError."""
-        return self._sorted_ids(query, sort, descending)
+    def paper_ids(
+        self, query: str = "", sort: str = "added", descending: bool = True,
+        limit: int | None = None,
+    ) -> list[int]:
+        """Ids of the papers matching `query`, sorted (the first `limit`). Raises QueryError."""
+        return self._sorted_ids(query, sort, descending, limit)
+
+    def matches(self, paper_id: int, query: str = "") -> bool:
+        """Whether the paper matches `query` (is in its list). Raises QueryError."""
+        compiled = self._compiled(query)
+        sql = f"SELECT 1 FROM papers p WHERE p.id = ? AND {compiled.where}"
+        return self.conn.execute(sql, [paper_id, *compiled.params]).fetchone() is not None
 
     def count(self, query: str = "") -> int:
         """Number of papers matching `query`. Raises QueryError."""
-        compiled = where_clause(query)
+        return self._memo(("count", query), lambda: self._count_node(parse_query(query)))
+
+    def _walk_sort_index(self, query: str, reach: int | None) -> bool:
+        """Whether to find the first `reach` matches by walking the sort index and checking
+        each paper, rather than fetching every match by id and sorting them: when matches
+        are dense enough that the walk stops early. Decided on the count of the query when
+        it is known (the paper list counts a query before it reads its first page)."""
+        matches = self._memo_get(("count", query))
+        if matches is None:
+            return False
+        total = self._paper_id_bound()
+        walked = total if reach is None else min(reach, total)
+        # The walk steps over about walked * total / matches index entries.
+        return matches * matches * LOOKUP_COST > walked * total
+
+    def _count_node(self, node: Node | None) -> int:
+        if isinstance(node, Filter) and node.key == "is" and node.value in COUNT_COMPLEMENTS:
+            node = Not(Filter("is", COUNT_COMPLEMENTS[node.value]))
+        if isinstance(node, Not):  # "is:unread": all papers less the (few) read ones
+            total = self.conn.execute("SELECT count(*) FROM papers").fetchone()[0]
+            return total - self._count_node(node.child)
+        if isinstance(node, Filter) and (node.key, node.value) in STATE_COUNTS:
+            return self.conn.execute(STATE_COUNTS[node.key, node.value]).fetchone()[0]
+        if isinstance(node, Filter) and node.key == "tag":
+            return self.conn.execute(
+                "SELECT count(*) FROM paper_tags WHERE tag = ?", (node.value,)
+            ).fetchone()[0]
+        compiled = self._compiled(node)
+        if compiled.fts_only is not None:  # every paper has exactly one FTS row
+            return self._fts_count(compiled.fts_only)
         sql = f"SELECT count(*) FROM papers p WHERE {compiled.where}"
         return self.conn.execute(sql, compiled.params).fetchone()[0]
+
+    def _compiled(self, query: str | Node | None) -> CompiledQuery:
+        """The query compiled for this library: full-text matches lead the lookup only when
+        one of them is selective; common words are checked while walking an index."""
+        node = parse_query(query) if isinstance(query, str) else query
+        compiled = compile_query(node)
+        if compiled.matches:
+            common = self._paper_id_bound() // LOOKUP_COST
+            if all(self._fts_count(m) > common for m in compiled.matches):
+                compiled = compile_query(node, fts_drives=False)
+        return compiled
+
+    def _paper_id_bound(self) -> int:
+        return self.conn.execute("SELECT coalesce(max(id), 0) FROM papers").fetchone()[0]
+
+    def _fts_count(self, expression: str) -> int:
+        """How many papers match an FTS5 expression."""
+        return self._memo(("fts", expression), lambda: self.conn.execute(
+            "SELECT count(*) FROM papers_fts WHERE papers_fts MATCH ?", (expression,)
+        ).fetchone()[0])
+
+    def _memo_get(self, key: tuple) -> Any:
+        """A count remembered until the library changes: our own writes change
+        total_changes, other connections' commits change data_version."""
+        version = (
+            self.conn.total_changes,
+            self.conn.execute("PRAGMA data_version").fetchone()[0],
+        )
+        if self._counts_version != version:
+            self._counts = {}
+            self._counts_version = version
+        return self._counts.get(key)
+
+    def _memo(self, key: tuple, compute: Callable[[], int]) -> int:
+        found = self._memo_get(key)
+        if found is None:
+            found = self._counts[key] = compute()
+        return found
 
     def rows(
         self, query: str = "", sort: str = "added", descending: bool = True,
@@ -468,8 +603,9 @@ class Library:
     def _sightings_of(self, ids: Sequence[int]) -> dict[int, list[dict]]:
         found: dict[int, list[dict]] = {}
         for row in self._rows(
-            "SELECT s.*, d.path, d.format FROM sightings s JOIN digests d ON d.id = s.digest_id"
-            f" WHERE s.paper_id IN ({_marks(ids)}) ORDER BY d.id",
+            "SELECT s.*, d.path, d.format, d.date, d.imported_at FROM sightings s"
+            " JOIN digests d ON d.id = s.digest_id"
+            f" WHERE s.paper_id IN ({_marks(ids)}) ORDER BY d.imported_at, d.id",
             list(ids),
         ):
             found.setdefault(row["paper_id"], []).append(row)
@@ -496,24 +632,32 @@ class Library:
         ]
 
     def _distinctive_terms(
-        self, title_words: list[str], abstract_words: list[str], wanted: int = 12
+        self, title_words: list[str], abstract_words: list[str], wanted: int = 24
     ) -> list[str]:
-        """The paper's words found in the fewest other papers (but in at least one)."""
+        """The paper's words that say what it is about: shared with some other papers but
+        not common in the library; title words count as four times rarer.
+
+        The rarest words alone are often incidental (a name, a number spelled out) and
+        pick papers that share one odd word; a couple dozen topical words let bm25 rank
+        the papers that share many of them, a near-duplicate first."""
         def candidates(words: list[str]) -> list[str]:
             return [w for w in dict.fromkeys(words)
                     if len(w) > 2 and not w.isdigit() and w not in STOPWORDS]
 
         # Each document-frequency lookup reads the word's whole posting list, so look up
         # the title words and only the longest abstract words (long words are rarely common).
-        words = candidates(title_words)
-        words += sorted(set(candidates(abstract_words)) - set(words), key=len, reverse=True)[:30]
+        title = candidates(title_words)
+        words = title + sorted(
+            set(candidates(abstract_words)) - set(title), key=len, reverse=True
+        )[:40]
+        common = max(3, self.count() // 10)
         scored = []
         for word in words:
             found = self.conn.execute(
                 "SELECT doc FROM papers_fts_vocab WHERE term = ?", (word,)
             ).fetchone()
-            if found and found[0] > 1:
-                scored.append((found[0], word))
+            if found and 1 < found[0] <= common:
+                scored.append((found[0] / 4 if word in title else found[0], word))
         return [word for _, word in sorted(scored)[:wanted]]
 
     # ------------------------------------------------------------ sidebar
@@ -661,6 +805,54 @@ class Library:
             for paper_id, state in states.items():
                 self._replace_tags(paper_id, clean_tags(state.tags))
 
+    # ------------------------------------------------------------ saved searches
+
+    def saved_searches(self) -> list[tuple[str, str]]:
+        """(name, query) of every saved search, sorted by name, case-insensitively."""
+        return [
+            (row[0], row[1])
+            for row in self.conn.execute("SELECT name, query FROM saved_searches ORDER BY name")
+        ]
+
+    def save_search(self, name: str, query: str) -> None:
+        """Save `query` under `name` (replacing a search of that name). Raises QueryError
+        for a query the parser cannot read and InvalidValue for an empty name or query."""
+        name, query = " ".join(str(name).split()), str(query).strip()
+        if not name:
+            raise InvalidValue("a saved search needs a name")
+        if not query:
+            raise InvalidValue("there is no search to save: type a query first")
+        where_clause(query)  # refuses a malformed query before anything is stored
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO saved_searches (name, query, created) VALUES (?, ?, ?)"
+                " ON CONFLICT(name) DO UPDATE SET name = excluded.name, query = excluded.query",
+                (name, query, now_iso()),
+            )
+
+    def rename_saved_search(self, old: str, new: str) -> None:
+        """Give a saved search another name (replacing a search that had the new name)."""
+        new = " ".join(str(new).split())
+        if not new:
+            raise InvalidValue("a saved search needs a name")
+        with self.transaction():
+            row = self.conn.execute(
+                "SELECT query FROM saved_searches WHERE name = ?", (old,)
+            ).fetchone()
+            if row is None:
+                raise InvalidValue(f"no saved search named '{old}'")
+            self.conn.execute("DELETE FROM saved_searches WHERE name IN (?, ?)", (old, new))
+            self.conn.execute(
+                "INSERT INTO saved_searches (name, query, created) VALUES (?, ?, ?)",
+                (new, row[0], now_iso()),
+            )
+
+    def delete_saved_search(self, name: str) -> bool:
+        """Forget a saved search; False when there was none of that name."""
+        with self.transaction():
+            cursor = self.conn.execute("DELETE FROM saved_searches WHERE name = ?", (name,))
+        return cursor.rowcount > 0
+
     # ------------------------------------------------------------ settings
 
     def get_setting(self, key: str, default: Any = None) -> Any:
@@ -722,7 +914,7 @@ def _paper_dict(row: dict, tags: list[str], sightings: list[dict], full: bool) -
                 "file": s["path"], "format": s["format"], "position": s["position"],
                 "score": s["score"], "subscores": json.loads(s["subscores"] or "{}"),
                 "headline": s["headline"], "summary": s["summary"], "detail": s["detail"],
-                "topic": s["topic"],
+                "topic": s["topic"], "date": s["date"], "imported_at": s["imported_at"],
             }
             for s in sightings
         ]
@@ -879,12 +1071,24 @@ class _PaperMerger:
             f"INSERT INTO papers ({', '.join(columns)}) VALUES ({_marks(columns)})",
             [_db_values(self.papers[i], columns) for i in self.created],
         )
+        # New papers' FTS rows in one executemany (no insert trigger since schema v3);
+        # merged papers' rows follow through the papers_fts_update trigger.
+        self.conn.executemany(
+            "INSERT INTO papers_fts (rowid, title, authors, abstract) VALUES (?, ?, ?, ?)",
+            [_fts_values(self.papers[i]) for i in self.created],
+        )
         updatable = [c for c in columns if c not in ("id", "added")]
         assignments = ", ".join(f"{c} = ?" for c in updatable)
         self.conn.executemany(
             f"UPDATE papers SET {assignments} WHERE id = ?",
             [(*_db_values(self.papers[i], updatable), i) for i in sorted(self.changed)],
         )
+
+
+def _fts_values(record: dict) -> tuple:
+    """A paper's FTS row; authors joined as the papers_fts_update trigger joins them."""
+    authors = "; ".join(record["authors"]) or None
+    return record["id"], record["title"], authors, record["abstract"]
 
 
 def _identifiable(paper: Paper) -> bool:

@@ -151,10 +151,59 @@ def _statements(script: str) -> list[str]:
     return [s for s in statements if s]
 
 
+def _v2_saved_searches(conn: sqlite3.Connection) -> None:
+    conn.execute(
+        "CREATE TABLE saved_searches ("
+        " name TEXT PRIMARY KEY COLLATE NOCASE,"
+        " query TEXT NOT NULL,"
+        " created TEXT NOT NULL)"
+    )
+
+
+# v3: cheaper writes. The importer writes a new paper's FTS row itself with executemany
+# (store_digest), much faster than a per-row trigger; a merge rewrites the FTS row only when
+# the title, authors or abstract changed (not for a filled-in link). User state touches the
+# FTS row only when the note really changes: a read mark or a rating used to rewrite the
+# whole FTS row (abstract included) through the paper_state insert trigger.
+SCHEMA_V3 = f"""
+DROP TRIGGER papers_fts_insert;
+DROP TRIGGER papers_fts_update;
+CREATE TRIGGER papers_fts_update AFTER UPDATE OF title, authors, abstract ON papers
+WHEN new.title IS NOT old.title OR new.authors IS NOT old.authors
+    OR new.abstract IS NOT old.abstract BEGIN
+    UPDATE papers_fts SET title = new.title,
+        authors = {_AUTHORS_TEXT.format(row="new")}, abstract = new.abstract
+    WHERE rowid = new.id;
+END;
+DROP TRIGGER paper_state_fts_insert;
+DROP TRIGGER paper_state_fts_update;
+DROP TRIGGER paper_state_fts_delete;
+CREATE TRIGGER paper_state_fts_insert AFTER INSERT ON paper_state
+WHEN new.note IS NOT NULL BEGIN
+    UPDATE papers_fts SET note = new.note WHERE rowid = new.paper_id;
+END;
+CREATE TRIGGER paper_state_fts_update AFTER UPDATE OF note ON paper_state
+WHEN new.note IS NOT old.note BEGIN
+    UPDATE papers_fts SET note = new.note WHERE rowid = new.paper_id;
+END;
+CREATE TRIGGER paper_state_fts_delete AFTER DELETE ON paper_state
+WHEN old.note IS NOT NULL BEGIN
+    UPDATE papers_fts SET note = NULL WHERE rowid = old.paper_id;
+END;
+"""
+
+
+def _v3_cheaper_fts_writes(conn: sqlite3.Connection) -> None:
+    for statement in _statements(SCHEMA_V3):
+        conn.execute(statement)
+
+
 # MIGRATIONS[n] upgrades a library from schema version n to n + 1. Append only; never edit
 # a released migration.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v1_initial_schema,
+    _v2_saved_searches,
+    _v3_cheaper_fts_writes,
 ]
 
 

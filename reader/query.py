@@ -295,13 +295,19 @@ class CompiledQuery:
     matches: tuple[str, ...] = ()
 
 
-def compile_query(node: Node | None, fts_drives: bool = True) -> CompiledQuery:
+def compile_query(
+    node: Node | None, fts_drives: bool = True, lookups: bool = True
+) -> CompiledQuery:
     """Compile the AST. With fts_drives=False, full-text conditions are only checked, never
     used to look papers up one by one: for common words, walking an index in sort order
-    and checking each paper against the matches is far cheaper than fetching every match."""
+    and checking each paper against the matches is far cheaper than fetching every match.
+    lookups=False does the same for every condition (the `+` keeps SQLite from using it to
+    find papers), so a first page walks the sort index until it has enough papers."""
     params: list = []
     where = "1" if node is None else _sql(node, params)
-    if not fts_drives:
+    if not lookups:
+        where = where.replace("p.id IN (", "+p.id IN (")
+    elif not fts_drives:
         where = where.replace(_FTS_IN, f"+{_FTS_IN}")
     fts_only = None if node is None else _fts_expression(node)
     matches = () if node is None else tuple(_driving_matches(node))

@@ -77,9 +77,16 @@ def main() -> int:
         window.show()
         _wait(app, lambda: window.model.total() >= 400 and not window.worker.is_busy() and window._import_total == 0)
         _decorate(window, app)
+        _wait(app, lambda: bool(window.detail.related_ids()))
         _settle(app, 0.8)
         window.grab().save(str(out / "main.png"))
         window.detail.grab().save(str(out / "detail.png"))
+        bar = window.detail._scroll.verticalScrollBar()
+        # The digests timeline and the related papers.
+        bar.setValue(window.detail.provenance_label.y() - 40)
+        _settle(app)
+        window.detail.grab().save(str(out / "related.png"))
+        bar.setValue(0)
         from reader.gui.stats_dialog import StatsDialog, collect_stats
 
         stats = StatsDialog(collect_stats(window.reader_library), window)
@@ -93,7 +100,7 @@ def main() -> int:
         window.set_theme("light")
         window.close()
         window.shutdown()
-    for name in ("welcome", "main", "detail", "stats", "dark"):
+    for name in ("welcome", "main", "detail", "related", "stats", "dark"):
         print(out / f"{name}.png")
     return 0
 
@@ -101,13 +108,16 @@ def main() -> int:
 def _decorate(window, app) -> None:
     """Some user state so the list shows read marks, stars and tags like a real library."""
     library = window.reader_library
-    ids = library.paper_ids("has:code has:abstract")[:1] or library.paper_ids("")[:1]
+    # A paper seen in two digests, so the detail shows a timeline.
+    ids = library.paper_ids("seen:>=2 has:abstract")[:1] or library.paper_ids("")[:1]
     rows = library.paper_ids("")
     window.worker.submit(lambda lib: lib.set_read(rows[3:9], True))
     window.worker.submit(lambda lib: lib.set_rating(rows[1:3], 4))
     window.worker.submit(lambda lib: lib.set_rating(ids, 5))
     window.worker.submit(lambda lib: lib.add_tags(ids + rows[1:2], ["to-read"]))
     window.worker.submit(lambda lib: lib.add_tags(ids, ["agents"]))
+    window.worker.submit(lambda lib: lib.save_search("Unread agents", "agents is:unread"), notify=False)
+    window.worker.submit(lambda lib: lib.save_search("Top rated", "rating:>=4"), notify=False)
     window.worker.submit(
         lambda lib: lib.set_note(ids[0], "Compare with **last week's** baseline.\n\n- check the ablations"),
         changes=ids,

@@ -187,10 +187,11 @@ def test_sighting_fields_are_stored(library):
         topic="LLM", translation="译文", homepage_url="https://home",
     ), format="scored-list"))
     paper = library.get_paper(library.paper_ids()[0])
+    imported_at = library.digest_by_path("/d/a.txt").imported_at
     assert paper["sightings"] == [{
         "file": "/d/a.txt", "format": "scored-list", "position": 1, "score": 8.5,
         "subscores": {"novelty": 9.0}, "headline": "H", "summary": "S", "detail": "D",
-        "topic": "LLM",
+        "topic": "LLM", "date": None, "imported_at": imported_at,
     }]
     assert paper["translation"] == "译文"
     assert paper["links"]["homepage"] == "https://home"
@@ -428,3 +429,156 @@ def test_title_key_collapses_case_punctuation_and_space():
     assert title_key("  Attention: Is ALL—you   need?! ") == "attention is all you need"
     assert title_key("Straße") == title_key("STRASSE")
     assert title_key("?!") is None
+
+
+def test_related_puts_a_near_duplicate_abstract_first(library):
+    shared = ("We train sparse mixture of expert transformers for protein folding and show that"
+              " routing tokens by residue contacts beats dense attention on long chains.")
+    library.store_digest("/d/a.txt", "1", digest(
+        entry("Routing residues: sparse experts fold proteins", abstract=shared),
+        entry("Contact-aware expert routing for protein structure",
+              abstract=shared.replace("We train", "This paper trains")),
+        entry("Dense attention for long protein chains", abstract="protein chains with dense attention"),
+        entry("Sparse experts for translation", abstract="mixture of expert transformers translate text"),
+        entry("Cooking pasta", abstract="boil water then add the pasta"),
+        *[entry(f"Filler paper {n}", abstract=f"a study of topic {n} with transformers")
+          for n in range(20)],
+    ))
+    original = library.paper_ids("title:routing title:residues")[0]
+    duplicate = library.paper_ids("title:contact")[0]
+    related = library.related(original)
+    assert related[0] == duplicate
+    assert original not in related
+    assert library.paper_ids("pasta")[0] not in related
+    assert len(library.related(original, limit=2)) == 2
+
+
+def test_sightings_carry_digest_date_and_import_time_in_import_order(library):
+    paper = entry("Seen twice", arxiv_id="2410.00001")
+    library.store_digest("/d/late.txt", "1", digest(paper, date="2024-10-09"))
+    library.conn.execute("UPDATE digests SET imported_at = '2030-01-02T00:00:00+00:00'")
+    library.store_digest("/d/early.txt", "2", digest(entry("Seen twice", arxiv_id="2410.00001")))
+    sightings = library.get_paper(library.paper_ids()[0])["sightings"]
+    assert [s["file"] for s in sightings] == ["/d/early.txt", "/d/late.txt"]
+    assert sightings[1]["date"] == "2024-10-09" and sightings[0]["date"] is None
+    assert sightings[1]["imported_at"] == "2030-01-02T00:00:00+00:00"
+    assert sightings[0]["imported_at"] < sightings[1]["imported_at"]
+
+
+# ---------------------------------------------------------------- saved searches
+
+def test_saved_searches_persist_across_reopening(library_dir):
+    with Library(library_dir) as lib:
+        lib.save_search("Unread agents", "is:unread agents")
+        lib.save_search("favourites", "rating:>=4")
+        lib.save_search("FAVOURITES", "rating:5")  # same name, any case: replaced
+    with Library(library_dir) as lib:
+        assert lib.saved_searches() == [("FAVOURITES", "rating:5"), ("Unread agents", "is:unread agents")]
+        lib.rename_saved_search("unread agents", "Agents to read")
+        assert lib.delete_saved_search("favourites") is True
+        assert lib.delete_saved_search("favourites") is False
+    with Library(library_dir) as lib:
+        assert lib.saved_searches() == [("Agents to read", "is:unread agents")]
+
+
+def test_a_malformed_or_empty_saved_search_is_refused(library):
+    from reader.library import QueryError
+
+    with pytest.raises(QueryError):
+        library.save_search("broken", 'tag:"unclosed')
+    with pytest.raises(QueryError):
+        library.save_search("broken", "rating:abc")
+    with pytest.raises(InvalidValue, match="name"):
+        library.save_search("   ", "is:read")
+    with pytest.raises(InvalidValue, match="no search"):
+        library.save_search("empty", "  ")
+    with pytest.raises(InvalidValue, match="no saved search"):
+        library.rename_saved_search("missing", "other")
+    assert library.saved_searches() == []
+
+
+# ---------------------------------------------------------------- search strategies
+
+def _searchable_library(library):
+    entries = [entry(f"Common words paper {n}", abstract=f"shared text number {n}",
+                     authors=[f"Author {n}", "Second Person"]) for n in range(60)]
+    entries.append(entry("A unique okapi study", abstract="shared text"))
+    library.store_digest("/d/many.txt", "1", digest(*entries))
+    ids = sorted(library.paper_ids())
+    library.set_read(ids[::3], True)
+    library.set_rating(ids[::5], 4)
+    library.add_tags(ids[::4], ["todo"])
+    library.set_note(ids[1], "okapi remark")
+    return ids
+
+
+@pytest.mark.parametrize("query", [
+    "shared", "shared text", "okapi", "common -okapi", "shared is:unread", "is:unread",
+    "is:read", "-is:read", "is:unrated", "is:untagged", "tag:todo", "tag:TODO", "has:note",
+    "shared rating:>=4", "okapi OR tag:todo", "author:person", "sha", "is:tagged",
+])
+def test_count_and_rows_agree_whichever_way_a_search_runs(library, query):
+    _searchable_library(library)
+    ids = library.paper_ids(query)
+    assert library.count(query) == len(ids)
+    assert [row.id for row in library.rows(query, limit=500)] == ids
+    # Common words ("shared", in every paper) are checked while walking the sort index,
+    # rare ones ("okapi") lead; both must give the order of the plain id sort.
+    assert library.paper_ids(query, sort="title", descending=False) == sorted(
+        ids, key=lambda i: (library.get_paper(i)["title"].casefold(), i))
+
+
+def test_full_text_counts_follow_changes_from_this_and_other_connections(library, library_dir):
+    _searchable_library(library)
+    assert library.count("zebra") == 0
+    library.set_note(1, "zebra")
+    assert library.count("zebra") == 1
+    with Library(library_dir) as other:
+        other.set_note(2, "zebra too")
+    assert library.count("zebra") == 2
+    library.store_digest("/d/z.txt", "2", digest(entry("Zebra crossings")))
+    assert library.count("zebra") == 3 == len(library.paper_ids("zebra"))
+
+
+def test_imported_papers_are_in_the_full_text_index_with_their_authors(library):
+    library.store_digest("/d/a.txt", "1", digest(
+        entry("Plain title", abstract="about wombats", authors=["Grace Hopper", "Alan Turing"])))
+    (a,) = library.paper_ids()
+    row = library.conn.execute(
+        "SELECT title, authors, abstract FROM papers_fts WHERE rowid = ?", (a,)).fetchone()
+    assert row == ("Plain title", "Grace Hopper; Alan Turing", "about wombats")
+    assert library.paper_ids("author:turing wombats") == [a]
+
+
+def test_read_marks_and_ratings_leave_the_full_text_row_alone(library):
+    library.store_digest("/d/a.txt", "1", digest(entry("Quiet", abstract="text")))
+    (a,) = library.paper_ids()
+    before = library.conn.execute("SELECT count(*) FROM papers_fts_data").fetchone()[0]
+    library.set_read([a], True)
+    library.set_rating([a], 3)
+    after = library.conn.execute("SELECT count(*) FROM papers_fts_data").fetchone()[0]
+    assert after == before  # an FTS rewrite would have added a segment
+    library.set_note(a, "now noted")
+    assert library.paper_ids("noted") == [a]
+
+
+def test_a_version_1_library_upgrades_to_cheaper_fts_writes_and_stays_searchable(
+    library_dir, monkeypatch
+):
+    with monkeypatch.context() as patch:
+        patch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:1])
+        with Library(library_dir) as old:  # written as version 1 did, through its triggers
+            old.conn.execute(
+                "INSERT INTO papers (title, authors, added) VALUES ('Old okapi', '[\"Ann Bee\"]',"
+                " '2024-01-01')")
+            old.conn.execute("INSERT INTO paper_state (paper_id, note) VALUES (1, 'striped')")
+            old.conn.commit()
+    with Library(library_dir) as lib:
+        assert lib.schema_version == migrations.latest_version() >= 3
+        (a,) = lib.paper_ids()
+        assert lib.paper_ids("okapi author:bee striped") == [a]
+        lib.store_digest("/d/b.txt", "2", digest(entry("New wombat", abstract="burrows")))
+        assert lib.count("wombat burrows") == 1
+        lib.set_read(lib.paper_ids(), True)
+        assert lib.paper_ids("striped is:read") == [a]
+        lib.conn.execute("INSERT INTO papers_fts(papers_fts, rank) VALUES ('integrity-check', 0)")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import os
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
@@ -95,20 +97,61 @@ def sighting_date(sighting: dict) -> str:
     return ""
 
 
-def provenance_text(paper: dict) -> str:
-    """ "First seen in a.txt (daily table) on 2024-10-09, then in b.txt (newsletter) on …" """
-    parts = []
-    for index, sighting in enumerate(paper.get("sightings") or []):
-        date = sighting_date(sighting)
-        first_seen = paper.get("first_seen") or paper.get("added")
-        if not date and index == 0 and first_seen:
-            date = str(first_seen)[:10]
-        name = os.path.basename(str(sighting.get("file") or "")) or "a digest"
-        part = f"{name} ({format_name(sighting.get('format'))})" + (f" on {date}" if date else "")
-        parts.append(part)
-    if not parts:
+def local_date(stamp: str | None) -> str:
+    """The local calendar day of an ISO timestamp ("" when there is none)."""
+    if not stamp:
         return ""
-    return "First seen in " + parts[0] + "".join(f", then in {part}" for part in parts[1:]) + "."
+    try:
+        moment = datetime.fromisoformat(str(stamp).replace("Z", "+00:00"))
+    except ValueError:
+        return str(stamp)[:10]
+    if moment.tzinfo is not None:
+        moment = moment.astimezone()
+    return moment.date().isoformat()
+
+
+def provenance_steps(paper: dict) -> list[str]:
+    """One "a.txt (scored list) on <import day>, digest dated <day>" per digest, in the
+    order the digests were imported."""
+    indexed = list(enumerate(paper.get("sightings") or []))
+    indexed.sort(key=lambda item: (str(item[1].get("imported_at") or ""), item[0]))
+    steps = []
+    for index, (_, sighting) in enumerate(indexed):
+        imported = local_date(sighting.get("imported_at"))
+        if not imported and index == 0:
+            imported = local_date(paper.get("first_seen") or paper.get("added"))
+        dated = str(sighting.get("date") or sighting.get("digest_date") or "")[:10]
+        name = os.path.basename(str(sighting.get("file") or "")) or "a digest"
+        step = f"{name} ({format_name(sighting.get('format'))})"
+        if imported:
+            step += f" on {imported}"
+        if dated and dated != imported:
+            step += f", digest dated {dated}"
+        steps.append(step)
+    return steps
+
+
+def provenance_text(paper: dict) -> str:
+    """The timeline, one line per digest: "First seen in a.txt (scored list) on 2024-10-09"
+    then "then in b.txt (newsletter) on 2024-10-12"; "" when no digest mentions the paper."""
+    steps = provenance_steps(paper)
+    if not steps:
+        return ""
+    return "\n".join(["First seen in " + steps[0], *("then in " + step for step in steps[1:])])
+
+
+def related_html(item: Any, muted: str) -> str:
+    """One related paper as a link (its title) followed by first author and year, escaped."""
+    title = html.escape(getattr(item, "title", None) or "(untitled)")
+    details = []
+    author = getattr(item, "first_author", None)
+    if author:
+        details.append(html.escape(author) + (" et al." if (getattr(item, "authors_count", 0) or 0) > 1 else ""))
+    published = getattr(item, "published", None)
+    if published:
+        details.append(html.escape(str(published)[:4]))
+    suffix = f' <span style="color:{muted}">— {", ".join(details)}</span>' if details else ""
+    return f'<a href="paper:{int(item.id)}">{title}</a>{suffix}'
 
 
 class NoteEditor(QPlainTextEdit):
@@ -188,6 +231,8 @@ class DetailView(QWidget):
     tags_requested = Signal(int, list)  # paper_id, full new tag list
     note_requested = Signal(int, str)  # paper_id, new markdown text
     read_requested = Signal(int, bool)  # paper_id, read
+    related_requested = Signal(int)  # paper_id: find its related papers, then call show_related
+    paper_activated = Signal(int)  # paper_id of a related paper the user clicked
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -270,6 +315,14 @@ class DetailView(QWidget):
         self.sightings_box = QVBoxLayout()
         self.sightings_box.setSpacing(8)
         layout.addLayout(self.sightings_box)
+        layout.addSpacing(6)
+        layout.addWidget(self._heading("Related in your library"))
+        self.related_status = plain_label(muted=True)
+        layout.addWidget(self.related_status)
+        self.related_box = QVBoxLayout()
+        self.related_box.setSpacing(6)
+        layout.addLayout(self.related_box)
+        self.related_labels: list[QLabel] = []
         layout.addStretch(1)
 
     def _heading(self, text: str) -> QLabel:
@@ -365,9 +418,55 @@ class DetailView(QWidget):
         self._show_texts(paper)
         if not (same and previous and previous.get("sightings") == paper.get("sightings")):
             self._show_sightings(paper)
+        if not same:
+            self.show_related(int(paper["id"]), None)
+            self.related_requested.emit(int(paper["id"]))
         self._apply_body_font()
         if not same:
             self._scroll.verticalScrollBar().setValue(0)
+
+    def show_related(self, paper_id: int, items: list | None) -> None:
+        """List the related papers (rows with id, title, first_author, authors_count,
+        published) of paper_id, or "Finding related papers…" for None. A late answer for a
+        paper no longer shown is ignored."""
+        if self.paper_id() != paper_id:
+            return
+        self._clear_related()
+        if items is None:
+            self.related_status.setText("Finding related papers…")
+            self.related_status.show()
+            return
+        self.related_status.setText("No similar papers in your library yet.")
+        self.related_status.setVisible(not items)
+        muted = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
+        for item in items:
+            label = QLabel(self.body)
+            label.setTextFormat(Qt.TextFormat.RichText)
+            label.setWordWrap(True)
+            label.setOpenExternalLinks(False)
+            label.setTextInteractionFlags(BROWSABLE)
+            label.setText(related_html(item, muted))
+            label.setToolTip(getattr(item, "title", None) or "")
+            label.setProperty("paper_id", int(item.id))
+            label.linkActivated.connect(self._on_related_link)
+            self.related_box.addWidget(label)
+            self.related_labels.append(label)
+        self._apply_body_font()
+
+    def related_ids(self) -> list[int]:
+        """Ids of the related papers listed, in order."""
+        return [int(label.property("paper_id")) for label in self.related_labels]
+
+    def _clear_related(self) -> None:
+        for label in self.related_labels:
+            label.hide()
+            label.setParent(None)
+            label.deleteLater()
+        self.related_labels = []
+
+    def _on_related_link(self, link: str) -> None:
+        if link.startswith("paper:"):
+            self.paper_activated.emit(int(link.removeprefix("paper:")))
 
     def set_known_tags(self, tags: list[str]) -> None:
         self.tag_editor.set_known_tags(tags)

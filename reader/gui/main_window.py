@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QSettings, Qt, QTimer, QUrl, Signal, Slot
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QObject, QSettings, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -23,6 +24,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QAbstractSpinBox,
     QApplication,
     QDockWidget,
     QFileDialog,
@@ -30,11 +32,14 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QMainWindow,
+    QLineEdit,
     QMessageBox,
+    QPlainTextEdit,
     QSplitter,
     QStackedWidget,
     QSystemTrayIcon,
     QTableView,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -53,11 +58,17 @@ from reader.gui.paper_model import (
     PaperTableModel,
 )
 from reader.gui.search_box import SearchBox
-from reader.gui.sidebar import Sidebar
+from reader.gui.sidebar import QueryRole, Sidebar
 from reader.gui.welcome import WelcomePage
 
 MARK_READ_DELAY_MS = 2000
 STATUS_MS = 8000
+RELATED_DELAY_MS = 150  # moving through the list with j/k asks only for where one stops
+RELATED_LIMIT = 10
+EXTERNAL_POLL_MS = 2000  # how often to look for writes by the CLI (one cheap PRAGMA)
+TITLE_MIN_PX = 190  # the title keeps at least this much of a narrow list…
+TITLE_MIN_SHARE = 0.38  # …or this share of a wider one
+OPTIONAL_COLUMNS = (COL_SEEN, COL_TAGS)  # hidden, in this order, when even that does not fit
 
 # (keys, what they do): the keyboard-shortcuts dialog and docs/readme/gui.md list these.
 SHORTCUTS: tuple[tuple[str, str], ...] = (
@@ -77,9 +88,12 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("/ or Ctrl+F", "Search"),
     ("Ctrl+Z", "Undo"),
     ("Ctrl+Shift+Z", "Redo"),
-    ("Ctrl+A", "Select all"),
+    ("Ctrl+A", "Select every paper of the list"),
     ("Ctrl+O", "Import files"),
     ("Ctrl+E", "Export"),
+    ("Ctrl+S", "Save the search"),
+    ("Ctrl+L", "Show / hide the import log"),
+    ("Ctrl+Shift+S", "Reading stats"),
 )
 
 
@@ -150,6 +164,75 @@ class PaperTableView(QTableView):
         hint = QAbstractItemView.ScrollHint.PositionAtCenter if center else QAbstractItemView.ScrollHint.EnsureVisible
         self.scrollTo(index, hint)
 
+    # --- column widths: the title stays readable however narrow the list gets ---------------
+
+    _preferred: dict[int, int] = {}
+    _floors: dict[int, int] = {}
+    _fitting = False
+
+    def set_column_widths(self, preferred: dict[int, int], floors: dict[int, int]) -> None:
+        """The other columns' widths (the title stretches), and how far each may shrink."""
+        first = not self._preferred
+        self._preferred, self._floors = dict(preferred), dict(floors)
+        if first:
+            self.horizontalHeader().sectionResized.connect(self._remember_width)
+        self.fit_columns()
+
+    def remember_current_widths(self, saved: Any = None) -> None:
+        """Take the widths restored from the settings as the wanted ones: `saved` (what
+        preferred_widths() gave) when known, else the header's, which a narrow window shrank."""
+        header = self.horizontalHeader()
+        widths = _int_dict(saved)
+        for column in self._preferred:
+            if column in widths:
+                self._preferred[column] = max(widths[column], self._floors.get(column, 0))
+            elif not header.isSectionHidden(column):
+                self._preferred[column] = max(header.sectionSize(column), self._floors.get(column, 0))
+        self.fit_columns()
+
+    def preferred_widths(self) -> dict[str, int]:
+        """The wanted widths, not the shrunk ones (for the settings)."""
+        return {str(column): width for column, width in self._preferred.items()}
+
+    def _remember_width(self, column: int, _old: int, new: int) -> None:
+        if not self._fitting and column in self._preferred and new > 0:
+            self._preferred[column] = new  # the user dragged it
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """Shrink the other columns toward their floors, then hide optional ones, until
+        the title keeps its minimum; give them back their widths when there is room."""
+        available = self.viewport().width()
+        if not self._preferred or available <= 0 or not self.isVisible():
+            return  # a hidden view's width is not the one it will be shown at
+        room = available - max(TITLE_MIN_PX, int(available * TITLE_MIN_SHARE))
+        hidden: set[int] = set()
+        for optional in OPTIONAL_COLUMNS:
+            if sum(self._floors[c] for c in self._preferred if c not in hidden) <= room:
+                break
+            hidden.add(optional)
+        shown = [c for c in self._preferred if c not in hidden]
+        widths = {c: self._preferred[c] for c in shown}
+        excess = sum(widths.values()) - room
+        slack = sum(max(0, widths[c] - self._floors[c]) for c in shown)
+        if excess > 0 and slack > 0:
+            cut = min(excess, slack)
+            for c in shown:
+                widths[c] -= cut * max(0, self._preferred[c] - self._floors[c]) // slack
+        header = self.horizontalHeader()
+        self._fitting = True
+        try:
+            for c in self._preferred:
+                header.setSectionHidden(c, c in hidden)
+            for c, width in widths.items():
+                if header.sectionSize(c) != width:
+                    header.resizeSection(c, width)
+        finally:
+            self._fitting = False
+
 
 class _WatcherBridge(QObject):
     """Carries the watcher's callbacks (its own thread) to the GUI thread as signals."""
@@ -196,6 +279,16 @@ class MainWindow(QMainWindow):
         self._sidebar_timer.setSingleShot(True)
         self._sidebar_timer.setInterval(100)
         self._sidebar_timer.timeout.connect(self.refresh_sidebar)
+        self._related_for: int | None = None
+        self._related_timer = QTimer(self)
+        self._related_timer.setSingleShot(True)
+        self._related_timer.setInterval(RELATED_DELAY_MS)
+        self._related_timer.timeout.connect(self._find_related)
+        self._all_selected_query: str | None = None  # Ctrl+A: every paper of this query
+        self._data_version = self._read_data_version()
+        self._external_timer = QTimer(self)
+        self._external_timer.setInterval(EXTERNAL_POLL_MS)
+        self._external_timer.timeout.connect(self.check_external_changes)
 
         self.setWindowTitle(f"Digest Reader — {self.library_dir.name}")
         self.setWindowIcon(icons.app_icon())
@@ -211,6 +304,8 @@ class MainWindow(QMainWindow):
         self.refresh_sidebar()
         self._update_stack()
         self._restore_selection()
+        self.focus_list()  # single-key triage works from the first keypress
+        self._external_timer.start()
         self._watcher_bridge = _WatcherBridge(self)
         self._watcher_bridge.file_ready.connect(self._on_watched_file, Qt.ConnectionType.QueuedConnection)
         self._watcher_bridge.status.connect(self._on_watcher_status, Qt.ConnectionType.QueuedConnection)
@@ -241,24 +336,7 @@ class MainWindow(QMainWindow):
         row_height = max(28, self.table.fontMetrics().height() + 12)
         self.table.verticalHeader().setDefaultSectionSize(row_height)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
-        header.setMinimumSectionSize(24)
-        bold = QFontMetrics(_bold(self.table.font()))
-        widths = {
-            COL_READ: 26,
-            COL_AUTHOR: 130,
-            COL_DATE: bold.horizontalAdvance("2024-10-09") + 30,  # cell padding and focus frame
-            COL_RATING: bold.horizontalAdvance("★★★★★") + 30,
-            COL_TAGS: 100,
-            COL_SEEN: bold.horizontalAdvance("Seen") + 30,
-        }
-        for column, width in widths.items():
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(column, width)
-        header.setSectionResizeMode(COL_READ, QHeaderView.ResizeMode.Fixed)
+        self._size_columns()
 
         self.list_panel = QWidget(self)
         list_layout = QVBoxLayout(self.list_panel)
@@ -280,7 +358,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setStretchFactor(2, 2)
-        self.splitter.setSizes([200, 780, 420])
+        self.splitter.setSizes([220, 780, 400])
         self.sidebar.setMinimumWidth(150)
         self.detail.setMinimumWidth(280)
 
@@ -297,6 +375,39 @@ class MainWindow(QMainWindow):
         self.import_dock.setWidget(self.import_log)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.import_dock)
         self.import_dock.hide()
+
+    def _size_columns(self) -> None:
+        """Title takes what is left; the other columns get room for their usual content and
+        stay resizable (the header state is remembered in the settings)."""
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setStretchLastSection(False)
+        header.setMinimumSectionSize(24)
+        bold = QFontMetrics(_bold(self.table.font()))
+        padding = 18  # cell margins and the focus frame
+        widths = {
+            COL_READ: 26,
+            COL_AUTHOR: bold.horizontalAdvance("Xxxxxx Xxxxx et al."),
+            COL_DATE: bold.horizontalAdvance("2024-10-09") + padding,
+            COL_RATING: bold.horizontalAdvance("★★★★★") + padding,
+            COL_TAGS: bold.horizontalAdvance("to-read, xxxx"),
+            COL_SEEN: bold.horizontalAdvance("Seen") + padding,
+        }
+        # How far each may shrink in a narrow window: dates and stars do not elide well.
+        floors = {
+            COL_READ: widths[COL_READ],
+            COL_AUTHOR: bold.horizontalAdvance("Xxxxx") + padding,
+            COL_DATE: widths[COL_DATE],
+            COL_RATING: widths[COL_RATING],
+            COL_TAGS: bold.horizontalAdvance("xxxx") + padding,
+            COL_SEEN: widths[COL_SEEN],
+        }
+        for column, width in widths.items():
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, width)
+        header.setSectionResizeMode(COL_READ, QHeaderView.ResizeMode.Fixed)
+        header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        self.table.set_column_widths(widths, floors)
 
     def _action(
         self,
@@ -337,17 +448,29 @@ class MainWindow(QMainWindow):
         self.redo_action.setShortcuts(redo_keys)
         self._set_icon(self.redo_action, "redo")
         self.find_action = self._action("&Find", self.focus_search, key.Find, "search")
+        self.save_search_action = self._action("Sa&ve search…", self.save_search_dialog, key.Save, "star")
+        self.save_search_action.setToolTip("Save this search under a name in the sidebar (Ctrl+S)")
         self.select_all_action = self._action("Select &all", self.select_all, key.SelectAll)
         self.mark_read_action = self._action("Mark &read", lambda: self.set_read(True), None, "read")
         self.mark_unread_action = self._action("Mark &unread", lambda: self.set_read(False), None, "unread")
         self.add_tag_action = self._action("Add &tag…", self.add_tag_dialog, None, "tag")
         self.remove_tag_action = self._action("Remo&ve tag…", self.remove_tag_dialog)
+        # "\t" + key: the menu shows the list's single-key command without binding it, so
+        # the key still types into the search box and the note editor.
         self.rate_actions = [
-            self._action("Clear rating" if n == 0 else "★" * n, lambda n=n: self.rate(n)) for n in range(6)
+            self._action(f"{'Clear rating' if n == 0 else '★' * n}\t{n}", lambda n=n: self.rate(n)) for n in range(6)
         ]
+        self.toggle_read_action = self._action("T&oggle read / unread\tSpace", self.toggle_read)
+        self.next_unread_action = self._action("&Next unread paper\tU", self.next_unread)
+        self.edit_tags_action = self._action("Edit ta&gs\tT", self.focus_tags)
+        self.edit_note_action = self._action("Edit n&ote\tN", self.focus_note)
+        self.open_abs_action = self._action("Open a&bstract page\tO", lambda: self.open_link("abs"))
+        self.open_pdf_action = self._action("Open &PDF\tP", lambda: self.open_link("pdf"))
+        self.open_code_action = self._action("Open &code\tC", lambda: self.open_link("code"))
         self.import_log_action = self.import_dock.toggleViewAction()
         self.import_log_action.setText("Import &log")
-        self.stats_action = self._action("Reading &stats…", self.open_stats, None, "stats")
+        self.import_log_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.stats_action = self._action("Reading &stats…", self.open_stats, "Ctrl+Shift+S", "stats")
         self.show_sidebar_action = self._toggle("Show &sidebar", self.sidebar)
         self.show_detail_action = self._toggle("Show &detail", self.detail)
         self.theme_group = QActionGroup(self)
@@ -359,7 +482,8 @@ class MainWindow(QMainWindow):
             self.theme_actions[mode] = action
         self.shortcuts_action = self._action("&Keyboard shortcuts", self.show_shortcuts, key.HelpContents)
         self.about_action = self._action("&About Digest Reader", self.show_about)
-        for action in (self.undo_action, self.redo_action, self.find_action, self.select_all_action):
+        for action in (self.undo_action, self.redo_action, self.find_action, self.select_all_action,
+                       self.save_search_action, self.import_log_action, self.stats_action):
             self.addAction(action)
 
     def _toggle(self, text: str, widget: QWidget) -> QAction:
@@ -381,14 +505,21 @@ class MainWindow(QMainWindow):
         edit_menu = bar.addMenu("&Edit")
         edit_menu.addActions([self.undo_action, self.redo_action])
         edit_menu.addSeparator()
-        edit_menu.addActions([self.find_action, self.select_all_action])
-        edit_menu.addSeparator()
-        edit_menu.addActions([self.mark_read_action, self.mark_unread_action, self.add_tag_action, self.remove_tag_action])
-        self.rate_menu = edit_menu.addMenu("Ra&te")
+        edit_menu.addActions([self.find_action, self.save_search_action, self.select_all_action])
+        paper_menu = bar.addMenu("&Paper")
+        paper_menu.addActions([self.toggle_read_action, self.mark_read_action, self.mark_unread_action,
+                               self.next_unread_action])
+        paper_menu.addSeparator()
+        self.rate_menu = paper_menu.addMenu("Ra&te")
         self._set_icon(self.rate_menu.menuAction(), "star")
         self.rate_menu.addActions(self.rate_actions[1:])
         self.rate_menu.addSeparator()
         self.rate_menu.addAction(self.rate_actions[0])
+        paper_menu.addActions([self.edit_tags_action, self.add_tag_action, self.remove_tag_action,
+                               self.edit_note_action])
+        paper_menu.addSeparator()
+        paper_menu.addActions([self.open_abs_action, self.open_pdf_action, self.open_code_action])
+        self.paper_menu = paper_menu
         view_menu = bar.addMenu("&View")
         view_menu.addActions([self.import_log_action, self.stats_action])
         view_menu.addSeparator()
@@ -417,9 +548,17 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.sidebar.query_selected.connect(self._on_sidebar_query)
+        self.sidebar.rename_requested.connect(self.rename_saved_search_dialog)
+        self.sidebar.delete_requested.connect(self.delete_saved_search)
+        self.search_box.set_save_action(self.save_search_action)
+        self.detail.related_requested.connect(self._request_related)
+        self.detail.paper_activated.connect(self.show_related_paper)
         self.search_box.query_changed.connect(self._on_search_text)
         self.search_box.escape_pressed.connect(self.focus_list)
         self.search_box.down_pressed.connect(self.focus_list)
+        self.search_box.return_pressed.connect(lambda: self.search_box.has_error() or self.focus_list())
+        self.sidebar.itemClicked.connect(self._on_sidebar_clicked)
+        self.sidebar.itemActivated.connect(self._on_sidebar_clicked)
         self.table.key_command.connect(self.run_key_command)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_count_label())
@@ -427,8 +566,10 @@ class MainWindow(QMainWindow):
         self.model.modelAboutToBeReset.connect(self._remember_current)
         # Connected after the view's own sorting slot, so this runs once the rows are re-read.
         self.table.horizontalHeader().sortIndicatorChanged.connect(lambda *_: self._restore_current())
+        self.model.rowsInserted.connect(self._extend_whole_selection)  # before the count label
         self.model.rowsInserted.connect(lambda *_: self._update_count_label())
         self.worker.changed.connect(self._on_changed)
+        self.worker.changed.connect(self._absorb_own_writes)  # after _on_changed showed them
         self.worker.failed.connect(self._on_failed)
         self.detail.rating_requested.connect(lambda paper_id, n: self._push(commands.set_rating_command(self.reader_library, self.worker, [paper_id], n)))
         self.detail.tags_requested.connect(lambda paper_id, tags: self._push(commands.set_tags_command(self.reader_library, self.worker, paper_id, tags)))
@@ -453,6 +594,12 @@ class MainWindow(QMainWindow):
         sizes = self.settings.value("window/splitter")
         if sizes is not None:
             self.splitter.restoreState(sizes)
+        columns = self.settings.value("window/columns")
+        if columns is not None:
+            header = self.table.horizontalHeader()
+            header.restoreState(columns)
+            header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
+            self.table.remember_current_widths(self.settings.value("window/columnWidths"))
         self.show_sidebar_action.setChecked(_as_bool(self.settings.value("view/sidebar", True)))
         self.show_detail_action.setChecked(_as_bool(self.settings.value("view/detail", True)))
         self._apply_detail_font()
@@ -461,6 +608,8 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         self.settings.setValue("window/splitter", self.splitter.saveState())
+        self.settings.setValue("window/columns", self.table.horizontalHeader().saveState())
+        self.settings.setValue("window/columnWidths", self.table.preferred_widths())
         self.settings.setValue("view/sidebar", self.show_sidebar_action.isChecked())
         self.settings.setValue("view/detail", self.show_detail_action.isChecked())
         if self._current_id is not None:
@@ -520,17 +669,112 @@ class MainWindow(QMainWindow):
         self.search_box.set_text(text)
 
     def _apply_query(self) -> None:
-        from reader.query import QueryError
+        from reader.query import QueryError, parse_query
 
         try:
-            if self._search_text:
-                self.reader_library.count(self._search_text)  # the error names the user's own text
+            parse_query(self._search_text)  # an error names the user's own text
             self.model.set_query(self.current_query())
         except QueryError as exc:
             self.search_box.show_error(str(exc))
             return
         self.search_box.clear_error()
-        self._select_first_if_none()
+        self._restore_current()  # the paper being read stays selected if still listed
+
+    # --- saved searches ----------------------------------------------------------------------
+
+    def save_search_dialog(self) -> None:
+        """Ask a name for the current query (sidebar entry and search text) and save it."""
+        from reader.query import QueryError
+
+        query = self.current_query()
+        if not query:
+            self.statusBar().showMessage("Type a search (or pick a list) first, then save it.", STATUS_MS)
+            return
+        try:
+            self.reader_library.count(query)
+        except QueryError as exc:
+            self.statusBar().showMessage(f"This search cannot be saved: {exc}", STATUS_MS)
+            return
+        name, ok = QInputDialog.getText(self, "Save search", f"Name for “{query}”:", text=self._search_text or query)
+        if not ok or not name.strip():
+            return
+        existing = {saved.casefold() for saved, _query in self.reader_library.saved_searches()}
+        if name.strip().casefold() in existing:
+            answer = QMessageBox.question(self, "Save search", f"Replace the saved search “{name.strip()}”?")
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self.save_search(name, query)
+
+    def save_search(self, name: str, query: str) -> None:
+        """Save query under name on the worker; the sidebar lists it with its count."""
+        name = " ".join(name.split())
+        self.worker.submit(
+            lambda lib: lib.save_search(name, query),
+            done=lambda _result: self._saved_search_done(f"Saved the search “{name}”."),
+            notify=False,
+        )
+
+    def rename_saved_search_dialog(self, name: str) -> None:
+        new, ok = QInputDialog.getText(self, "Rename saved search", "New name:", text=name)
+        if ok and new.strip() and new.strip() != name:
+            self.rename_saved_search(name, new)
+
+    def rename_saved_search(self, old: str, new: str) -> None:
+        new = " ".join(new.split())
+        self.sidebar.rename_key(f"saved:{old}", f"saved:{new}")
+        self.worker.submit(
+            lambda lib: lib.rename_saved_search(old, new),
+            done=lambda _result: self._saved_search_done(f"Renamed “{old}” to “{new}”."),
+            notify=False,
+        )
+
+    def delete_saved_search(self, name: str) -> None:
+        self.worker.submit(
+            lambda lib: lib.delete_saved_search(name),
+            done=lambda _result: self._saved_search_done(f"Deleted the saved search “{name}”."),
+            notify=False,
+        )
+
+    def _saved_search_done(self, message: str) -> None:
+        self.refresh_sidebar()
+        self.statusBar().showMessage(message, STATUS_MS)
+
+    # --- related papers ------------------------------------------------------------------------
+
+    def _request_related(self, paper_id: int) -> None:
+        self._related_for = paper_id
+        self._related_timer.start()
+
+    def _find_related(self) -> None:
+        """Ask the worker (not the GUI thread) for the related papers of the paper shown."""
+        paper_id = self._related_for
+        if paper_id is None or paper_id != self.detail.paper_id():
+            return
+
+        def job(lib: Any) -> list[Any]:
+            from reader.library import LibraryError
+
+            try:
+                return lib.rows_by_ids(lib.related(paper_id, limit=RELATED_LIMIT))
+            except LibraryError:  # the paper vanished meanwhile: nothing to relate
+                return []
+
+        self.worker.submit(job, done=lambda rows: self.detail.show_related(paper_id, rows), notify=False)
+
+    def show_related_paper(self, paper_id: int) -> None:
+        """Select a paper picked among the related ones; clear the filter if it hides it."""
+        if self.select_paper(paper_id):
+            return
+        self.search_box.clear_silently()
+        self.search_box.clear_error()
+        self.sidebar.select_silently("smart:All")
+        self._search_text = self._sidebar_query = ""
+        self.model.set_query("")
+        if self.select_paper(paper_id):
+            self.statusBar().showMessage("Cleared the filter to show the related paper.", STATUS_MS)
+            return
+        self.table.clearSelection()  # too far down the list to load: show it on its own
+        self._show_detail(paper_id)
 
     def _remember_current(self) -> None:
         self._current_before_reset = self._current_id
@@ -545,14 +789,22 @@ class MainWindow(QMainWindow):
         if self.model.rowCount() > 0:
             self.table.select_row(0)
             return
+        failure = self.sidebar.current_failure()  # a failed digest: say why it has no papers
         query = self.current_query()
-        if query:
+        if failure:
+            self.detail.set_empty_hint(failure)
+            self.statusBar().showMessage(failure, STATUS_MS)
+        elif query:
             self.detail.set_empty_hint(f"No papers match “{query}”.")
         self._show_detail(None)
 
     # --- selection & detail ------------------------------------------------------------------
 
     def selected_ids(self) -> list[int]:
+        if self.whole_query_selected():
+            return self.reader_library.paper_ids(
+                self.current_query(), sort=self.model.sort_key(), descending=self.model.descending()
+            )
         rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
         ids = [self.model.paper_id(row) for row in rows]
         ids = [paper_id for paper_id in ids if paper_id is not None]
@@ -621,12 +873,15 @@ class MainWindow(QMainWindow):
 
     def reload_list(self) -> None:
         """Re-read the list (after imports) keeping selection, current paper and scroll."""
-        selected = set(self.selected_ids())
+        whole = self.whole_query_selected()
+        selected = set() if whole else set(self.selected_ids())
         current = self._current_id
         scroll = self.table.verticalScrollBar().value()
         self.model.reload()
         selection = self.table.selectionModel()
         selection.blockSignals(True)
+        if whole and self.model.rowCount():
+            self._extend_whole_selection(None, 0, self.model.rowCount() - 1)
         for paper_id in selected:
             row = self.model.row_of(paper_id)
             if row >= 0:
@@ -645,6 +900,31 @@ class MainWindow(QMainWindow):
             self._select_first_if_none()
         else:
             self._show_detail(current)
+
+    # --- changes by other programs (the CLI) -------------------------------------------------
+
+    def _read_data_version(self) -> int | None:
+        """SQLite's data_version on the read connection: it moves when another connection
+        (the worker's, or the CLI's) commits."""
+        try:
+            return int(self.reader_library.conn.execute("PRAGMA data_version").fetchone()[0])
+        except (sqlite3.Error, AttributeError):
+            return None
+
+    def _absorb_own_writes(self, _ids: Any = None) -> None:
+        """The views already show the worker's writes: remember the version they made."""
+        self._data_version = self._read_data_version()
+
+    def check_external_changes(self) -> bool:
+        """Re-read the list, sidebar and detail when another program wrote to the library;
+        whether it did. Waits while our own writes are still landing."""
+        version = self._read_data_version()
+        if version is None or version == self._data_version or self.worker.is_busy():
+            return False
+        self._data_version = version
+        self.reload_list()
+        self.refresh_sidebar()
+        return True
 
     @Slot(str)
     def _on_failed(self, message: str) -> None:
@@ -667,7 +947,7 @@ class MainWindow(QMainWindow):
 
     def _update_count_label(self) -> None:
         total = self.model.total()
-        selected = len(self.table.selectionModel().selectedRows())
+        selected = total if self.whole_query_selected() else len(self.table.selectionModel().selectedRows())
         text = f"{total} paper{'s' if total != 1 else ''}"
         if selected > 1:
             text += f" · {selected} selected"
@@ -707,8 +987,11 @@ class MainWindow(QMainWindow):
         ids = self.selected_ids()
         if not ids:
             return
-        rows = [self.model.paper_row(self.model.row_of(paper_id)) for paper_id in ids]
-        all_read = all(row is not None and row.read for row in rows)
+        if self.whole_query_selected():  # most rows are not loaded: ask the library
+            all_read = self.reader_library.count(combine_queries("is:unread", self.current_query())) == 0
+        else:
+            rows = [self.model.paper_row(self.model.row_of(paper_id)) for paper_id in ids]
+            all_read = all(row is not None and row.read for row in rows)
         self.set_read(not all_read)
 
     def set_read(self, read: bool) -> None:
@@ -799,15 +1082,40 @@ class MainWindow(QMainWindow):
     def focus_list(self) -> None:
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def _on_sidebar_clicked(self, item: Any, _column: int) -> None:
+        """A list picked with the mouse (or Enter): the keys go on to triage its papers."""
+        if item.data(0, QueryRole) is not None:
+            self.focus_list()
+
     def focus_search(self) -> None:
         self.search_box.focus()
 
     def select_all(self) -> None:
+        """In a text field, its text; otherwise every paper of the query, loaded or not."""
         focus = QApplication.focusWidget()
-        if focus is not None and focus is not self.table and hasattr(focus, "selectAll"):
+        if isinstance(focus, (QLineEdit, QTextEdit, QPlainTextEdit, QAbstractSpinBox)):
             focus.selectAll()
             return
         self.table.selectAll()
+        self._all_selected_query = self.current_query()
+        self._update_count_label()
+
+    def whole_query_selected(self, loaded: int | None = None) -> bool:
+        """Whether Ctrl+A's "every paper of the query" still holds: same query, and every
+        loaded row (the first `loaded` ones) still selected."""
+        if self._all_selected_query is None or self._all_selected_query != self.current_query():
+            return False
+        loaded = self.model.rowCount() if loaded is None else loaded
+        return loaded > 0 and len(self.table.selectionModel().selectedRows()) >= loaded
+
+    def _extend_whole_selection(self, _parent: Any, first: int, last: int) -> None:
+        """Rows loaded later (scrolling, or re-read) join a select-all selection."""
+        if first > 0 and not self.whole_query_selected(loaded=first):
+            return
+        if self._all_selected_query != self.current_query():
+            return
+        block = QItemSelection(self.model.index(first, 0), self.model.index(last, self.model.columnCount() - 1))
+        self.table.selectionModel().select(block, QItemSelectionModel.SelectionFlag.Select)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
         if event.key() == Qt.Key.Key_Escape:
@@ -1020,8 +1328,11 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         self.save_settings()
+        self._external_timer.stop()
+        self.search_box.cancel_pending()
         self._mark_read_timer.stop()
         self._sidebar_timer.stop()
+        self._related_timer.stop()
         if hasattr(self.detail, "flush_note"):
             self.detail.flush_note()  # a note typed just before closing is kept
         self.stop_watching()
@@ -1040,9 +1351,12 @@ class MainWindow(QMainWindow):
 
 
 def summarize_imports(results: list[Any]) -> str:
-    """"Imported 3 digests: 120 new papers, 4 already known. 1 failed." or ""."""
+    """"Imported 3 digests: 120 new papers, 4 already known. 1 unchanged. 1 failed." or ""."""
     imported = [r for r in results if r.status == "imported"]
+    unchanged = [r for r in results if r.status == "unchanged"]
     failed = [r for r in results if r.status == "failed"]
+    if len(results) == 1 and (imported or unchanged):
+        return _single_import_message(results[0])
     parts = []
     if imported:
         new = sum(r.new for r in imported)
@@ -1051,9 +1365,25 @@ def summarize_imports(results: list[Any]) -> str:
             f"Imported {len(imported)} digest{'s' if len(imported) != 1 else ''}: "
             f"{new} new paper{'s' if new != 1 else ''}, {merged} already known."
         )
+    if unchanged:
+        parts.append(f"{len(unchanged)} unchanged (already in the library).")
     if failed:
         parts.append(f"{len(failed)} failed (see View › Import log).")
     return " ".join(parts)
+
+
+def _single_import_message(result: Any) -> str:
+    """One file: say plainly when it brought nothing new (the CLI's "unchanged")."""
+    name = Path(str(result.file)).name
+    if result.status == "unchanged":
+        return f"{name} unchanged — already in the library."
+    if not result.new:
+        known = result.merged or result.entries or 0
+        return f"{name} imported: no new papers — all {known} already in the library."
+    return (
+        f"Imported {name}: {result.new} new paper{'s' if result.new != 1 else ''}, "
+        f"{result.merged} already known."
+    )
 
 
 def notification_text(results: list[Any]) -> str:
@@ -1085,6 +1415,16 @@ def _first_focusable(widget: QWidget) -> QWidget | None:
         if child.isVisible() and child.isEnabled() and child.focusPolicy() & Qt.FocusPolicy.TabFocus:
             return child
     return None
+
+
+def _int_dict(value: Any) -> dict[int, int]:
+    """{column: width} from what QSettings gives back (string keys, maybe string values)."""
+    if not isinstance(value, dict):
+        return {}
+    try:
+        return {int(key): int(width) for key, width in value.items()}
+    except (TypeError, ValueError):
+        return {}
 
 
 def _bold(font: QFont) -> QFont:

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 
 PAGE_SIZE = 200
 
@@ -29,6 +29,7 @@ PaperIdRole = Qt.ItemDataRole.UserRole + 1
 UnreadRole = Qt.ItemDataRole.UserRole + 2
 
 UNREAD_MARK = "●"
+MISSING = "—"  # a field the digests did not give (daily-papers lists carry no authors or dates)
 UNREAD_COLOR = QColor("#3d7be0")  # reads on light and dark backgrounds alike
 
 
@@ -47,7 +48,7 @@ def author_text(row: Any) -> str:
 
 
 def seen_text(row: Any) -> str:
-    return f"in {row.seen}" if row.seen and row.seen > 1 else ""
+    return str(row.seen or 0)
 
 
 def _display(row: Any, column: int) -> str:
@@ -56,9 +57,9 @@ def _display(row: Any, column: int) -> str:
     if column == COL_TITLE:
         return row.title or "(untitled)"
     if column == COL_AUTHOR:
-        return author_text(row)
+        return author_text(row) or MISSING
     if column == COL_DATE:
-        return row.published or ""
+        return row.published or MISSING
     if column == COL_RATING:
         return stars(row.rating)
     if column == COL_TAGS:
@@ -66,6 +67,10 @@ def _display(row: Any, column: int) -> str:
     if column == COL_SEEN:
         return seen_text(row)
     return ""
+
+
+def _is_missing(row: Any, column: int) -> bool:
+    return (column == COL_AUTHOR and not row.first_author) or (column == COL_DATE and not row.published)
 
 
 class PaperTableModel(QAbstractTableModel):
@@ -159,9 +164,26 @@ class PaperTableModel(QAbstractTableModel):
         return [row.id for row in self._rows]
 
     def fetch_until(self, paper_id: int, limit: int = 5000) -> int:
-        """Load pages until paper_id is loaded (up to limit rows); its row or -1."""
-        while paper_id not in self._row_of_id and self.canFetchMore() and len(self._rows) < limit:
-            self.fetchMore()
+        """Load rows until paper_id is loaded (if it is among the first `limit`); its row or -1.
+
+        Finds the paper's place from the sorted ids (one cheap query) and reads the rows up
+        to it at once, instead of paging through them with ever larger offsets."""
+        if paper_id in self._row_of_id:
+            return self._row_of_id[paper_id]
+        matches = getattr(self._library, "matches", None)
+        if matches is not None and not matches(paper_id, self._query):
+            return -1  # not in this list at all: no need to look for its place
+        ids = self._leading_ids(limit)
+        if paper_id not in ids:
+            return -1
+        end = min(len(ids), ids.index(paper_id) + self._page_size)
+        wanted = [i for i in ids[len(self._rows):end] if i not in self._row_of_id]
+        rows = [row for row in self._rows_for_ids(wanted) if row.id not in self._row_of_id]
+        if rows:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+            self._append(rows)
+            self.endInsertRows()
         return self.row_of(paper_id)
 
     # --- Qt model ------------------------------------------------------------------------
@@ -199,8 +221,12 @@ class PaperTableModel(QAbstractTableModel):
             return self._tooltip(row, column)
         if role == Qt.ItemDataRole.FontRole:
             return self._bold if not row.read else None
-        if role == Qt.ItemDataRole.ForegroundRole and column == COL_READ:
-            return UNREAD_COLOR
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if column == COL_READ:
+                return UNREAD_COLOR
+            if _is_missing(row, column):
+                return QGuiApplication.palette().color(QPalette.ColorRole.PlaceholderText)
+            return None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if column in (COL_READ, COL_SEEN):
                 return int(Qt.AlignmentFlag.AlignCenter)
@@ -246,6 +272,11 @@ class PaperTableModel(QAbstractTableModel):
             self._query, sort=self.sort_key(), descending=self.descending(), limit=limit, offset=offset
         )
 
+    def _leading_ids(self, limit: int) -> list[int]:
+        return list(self._library.paper_ids(
+            self._query, sort=self.sort_key(), descending=self.descending(), limit=limit
+        ))
+
     def _rows_for_ids(self, ids: list[int]) -> list[Any]:
         by_ids = getattr(self._library, "rows_by_ids", None)
         if by_ids is not None:
@@ -279,4 +310,8 @@ class PaperTableModel(QAbstractTableModel):
             return ", ".join(row.tags)
         if column == COL_AUTHOR and (row.authors_count or 0) > 1:
             return f"{row.first_author} and {row.authors_count - 1} more"
+        if column == COL_AUTHOR and not row.first_author:
+            return "The digests give no authors"
+        if column == COL_DATE and not row.published:
+            return "The digests give no publication date"
         return None

@@ -5,20 +5,23 @@ from __future__ import annotations
 from pathlib import PurePath
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
+from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTreeWidget, QTreeWidgetItem, QWidget
 
 from reader.gui import icons
 
 QueryRole = Qt.ItemDataRole.UserRole + 1
 KeyRole = Qt.ItemDataRole.UserRole + 2  # stable identity for restoring selection/expansion
+FailureRole = Qt.ItemDataRole.UserRole + 3  # why a digest could not be imported
 
 SMART_LISTS = (
     ("All", "", "library"),
     ("Unread", "is:unread", "unread"),
     ("Rated", "rating:>=1", "star"),
     ("Has notes", "has:note", "note"),
+    ("Seen in 2+ digests", "seen:>=2", "stats"),
 )
+SAVED_PREFIX = "saved:"
 FORMAT_NAMES = {
     "scored-list": "Scored lists",
     "arxiv-table": "arXiv tables",
@@ -49,9 +52,12 @@ def digest_query(digest: dict) -> str:
 
 
 class Sidebar(QTreeWidget):
-    """Emits query_selected(query) when the user picks an entry."""
+    """Emits query_selected(query) when the user picks an entry, and rename_requested /
+    delete_requested(name) from a saved search's context menu."""
 
     query_selected = Signal(str)
+    rename_requested = Signal(str)
+    delete_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -67,12 +73,35 @@ class Sidebar(QTreeWidget):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        self._expanded: set[str] = {"group:tags", "group:digests"}
+        self._expanded: set[str] = {"group:saved", "group:tags", "group:digests"}
         self._current_key = "smart:All"
         self.itemSelectionChanged.connect(self._on_selection)
         self.itemExpanded.connect(lambda item: self._expanded.add(item.data(0, KeyRole)))
         self.itemCollapsed.connect(lambda item: self._expanded.discard(item.data(0, KeyRole)))
         self._building = False
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._context_menu)
+
+    def current_key(self) -> str:
+        return self._current_key
+
+    def select_silently(self, key: str) -> bool:
+        """Select an entry without emitting query_selected (the caller applies the query)."""
+        item = self._find(key)
+        if item is None:
+            return False
+        self._building = True
+        try:
+            self.setCurrentItem(item)
+        finally:
+            self._building = False
+        self._current_key = key
+        return True
+
+    def rename_key(self, old: str, new: str) -> None:
+        """An entry is about to change key (a renamed saved search): keep it selected."""
+        if self._current_key == old:
+            self._current_key = new
 
     def current_query(self) -> str:
         item = self.currentItem()
@@ -80,6 +109,12 @@ class Sidebar(QTreeWidget):
             return ""
         query = item.data(0, QueryRole)
         return query if isinstance(query, str) else ""
+
+    def current_failure(self) -> str:
+        """"x.bin could not be imported: why" when the selected entry is a failed digest."""
+        item = self.currentItem()
+        failure = item.data(0, FailureRole) if item is not None else None
+        return failure if isinstance(failure, str) else ""
 
     def select_key(self, key: str) -> bool:
         item = self._find(key)
@@ -101,6 +136,7 @@ class Sidebar(QTreeWidget):
         try:
             self.clear()
             self._add_smart_lists(library)
+            self._add_saved_searches(library)
             self._add_tags(library)
             self._add_digests(library)
             for item in self._all_items():
@@ -124,6 +160,44 @@ class Sidebar(QTreeWidget):
         for label, query, icon_name in SMART_LISTS:
             item = self._item(self, label, query, f"smart:{label}", library.count(query))
             item.setIcon(0, icons.icon(icon_name))
+
+    def _add_saved_searches(self, library: Any) -> None:
+        from reader.query import QueryError
+
+        saved = list(library.saved_searches()) if hasattr(library, "saved_searches") else []
+        group = self._group("Saved searches", "group:saved", "search", len(saved))
+        if not saved:
+            hint = QTreeWidgetItem(group, ["Ctrl+S saves a search"])
+            hint.setFlags(Qt.ItemFlag.NoItemFlags)
+            hint.setData(0, KeyRole, "hint:saved")
+            return
+        for name, query in saved:
+            try:
+                count = library.count(query)
+            except QueryError as exc:  # saved by a version that read the query differently
+                item = self._item(group, name, query, f"{SAVED_PREFIX}{name}", 0)
+                item.setText(1, "!")
+                item.setToolTip(0, f"{query}\n{exc}")
+                continue
+            item = self._item(group, name, query, f"{SAVED_PREFIX}{name}", count)
+            item.setToolTip(0, query)
+
+    def _context_menu(self, position: QPoint) -> None:
+        menu = self.context_menu_for(self.itemAt(position))
+        if menu is not None:
+            menu.popup(self.viewport().mapToGlobal(position))
+
+    def context_menu_for(self, item: QTreeWidgetItem | None) -> QMenu | None:
+        """Rename… and Delete for a saved search; None for any other entry."""
+        key = item.data(0, KeyRole) if item is not None else None
+        if not isinstance(key, str) or not key.startswith(SAVED_PREFIX):
+            return None
+        name = key.removeprefix(SAVED_PREFIX)
+        menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.addAction("Rename…", lambda: self.rename_requested.emit(name))
+        menu.addAction("Delete", lambda: self.delete_requested.emit(name))
+        return menu
 
     def _add_tags(self, library: Any) -> None:
         tags = list(library.tag_counts())
@@ -157,6 +231,8 @@ class Sidebar(QTreeWidget):
         entries = digest.get("entries") or 0
         item = self._item(parent, label, digest_query(digest), f"digest:{digest_path(digest)}", entries)
         if digest.get("status") == "failed":
+            reason = digest.get("error") or "unknown error"
+            item.setData(0, FailureRole, f"{name} could not be imported: {reason}")
             item.setIcon(0, icons.icon("warning"))
             item.setToolTip(0, f"{digest_path(digest)}\nImport failed: {digest.get('error') or 'unknown error'}")
         else:

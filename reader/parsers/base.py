@@ -42,6 +42,7 @@ class DigestParser(ABC):
 
 
 REGISTRY: dict[str, DigestParser] = {}
+SNIFF_CHARS = 65536
 
 
 def register(cls: type[DigestParser]) -> type[DigestParser]:
@@ -57,9 +58,27 @@ def normalize_text(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def sniff_sample(text: str) -> str:
+    """The start of `text` that sniffers judge: a format shows in its first entries, and
+    some sniffers cost as much as a parse, so a 700-paper digest is not read in full."""
+    if len(text) <= SNIFF_CHARS:
+        return text
+    sample = text[:SNIFF_CHARS]
+    cut = sample.rfind("\n")
+    return sample[:cut] if cut > 0 else sample  # whole lines only
+
+
 def detect(text: str) -> DigestParser | None:
     """The parser most confident about `text`, or None when none recognises it."""
     text = normalize_text(text)
+    sample = sniff_sample(text)
+    best = _most_confident(sample)
+    if best is None and sample is not text:  # a long preamble before the first paper
+        best = _most_confident(text)
+    return best
+
+
+def _most_confident(text: str) -> DigestParser | None:
     best, best_score = None, 0.0
     for parser in REGISTRY.values():
         try:

@@ -159,17 +159,17 @@ def test_every_sighting_is_shown_with_score_and_subscores(view: DetailView) -> N
 def test_provenance_lists_digests_in_order(view: DetailView) -> None:
     view.show_paper(paper())
     assert view.provenance_label.text() == (
-        "First seen in 001.txt (arxiv table) on 2024-10-10, then in 000.txt (scored list)."
+        "First seen in 001.txt (arxiv table) on 2024-10-10\nthen in 000.txt (scored list)"
     )
 
 
-def test_provenance_uses_digest_dates_when_given() -> None:
+def test_provenance_is_a_timeline_by_import_time_with_digest_dates() -> None:
     dated = paper()
-    dated["sightings"][0]["date"] = "2024-10-09"
-    dated["sightings"][1]["imported_at"] = "2024-10-12T10:00:00"
+    dated["sightings"][0].update(date="2024-10-09", imported_at="2024-10-14T12:00:00+00:00")
+    dated["sightings"][1].update(date=None, imported_at="2024-10-12T12:00:00+00:00")
     assert provenance_text(dated) == (
-        "First seen in 001.txt (arxiv table) on 2024-10-09,"
-        " then in 000.txt (scored list) on 2024-10-12."
+        "First seen in 000.txt (scored list) on 2024-10-12\n"
+        "then in 001.txt (arxiv table) on 2024-10-14, digest dated 2024-10-09"
     )
 
 

@@ -141,10 +141,13 @@ def test_import_messages():
         ImportResult("c.txt", "daily-papers", "unchanged"),
     ]
     assert summarize_imports(results) == (
-        "Imported 1 digest: 10 new papers, 2 already known. 1 failed (see View › Import log)."
+        "Imported 1 digest: 10 new papers, 2 already known. 1 unchanged (already in the library)."
+        " 1 failed (see View › Import log)."
     )
     assert notification_text(results) == "10 new papers from newsletter"
-    assert summarize_imports(results[2:]) == ""
+    assert summarize_imports(results[2:]) == "c.txt unchanged — already in the library."
+    copy = ImportResult("/tmp/copy.txt", "newsletter", "imported", entries=10, new=0, merged=10)
+    assert summarize_imports([copy]) == "copy.txt imported: no new papers — all 10 already in the library."
 
 
 def test_a_qt_warning_fails_a_gui_test(tmp_path):
@@ -240,3 +243,61 @@ def test_library_location_from_settings_applies_on_the_next_start(monkeypatch, s
     settings.setValue("library/location", str(tmp_path / "moved"))
     assert resolve_library_dir(default, settings) == tmp_path / "moved"
     assert resolve_library_dir(tmp_path / "explicit", settings) == tmp_path / "explicit"
+
+
+def test_title_column_stretches_and_column_widths_are_remembered(qtbot, library, settings, tmp_path):
+    from PySide6.QtWidgets import QHeaderView
+
+    from reader.gui.paper_model import COL_AUTHOR, COL_DATE, COL_SEEN, COL_TITLE
+
+    first = MainWindow(library, ImmediateWorker(library), library.folder, tmp_path, settings=settings, start_watcher=False)
+    qtbot.addWidget(first)
+    first.resize(1300, 800)
+    first.show()
+    qtbot.waitExposed(first)
+    header = first.table.horizontalHeader()
+    assert header.sectionResizeMode(COL_TITLE) == QHeaderView.ResizeMode.Stretch
+    assert header.sectionResizeMode(COL_AUTHOR) == QHeaderView.ResizeMode.Interactive
+    columns = range(first.model.columnCount())
+    # The columns fill the view: no empty band right of the last one.
+    assert sum(header.sectionSize(c) for c in columns) == first.table.viewport().width()
+    assert header.sectionSize(COL_TITLE) == max(header.sectionSize(c) for c in columns)
+    date_width = header.fontMetrics().horizontalAdvance("2024-10-09")
+    assert date_width < header.sectionSize(COL_DATE) < 3 * date_width
+    assert header.sectionSize(COL_SEEN) < header.sectionSize(COL_DATE)
+    header.resizeSection(COL_AUTHOR, 222)
+    first.close()
+    second = MainWindow(library, ImmediateWorker(library), library.folder, tmp_path, settings=settings, start_watcher=False)
+    qtbot.addWidget(second)
+    second.show()
+    # The offscreen screen is small: the restored geometry is clamped to it, and a narrow
+    # list shrinks the other columns for the title; a wide window gives the width back.
+    second.resize(1900, 800)
+    second_header = second.table.horizontalHeader()
+    qtbot.waitUntil(lambda: second_header.sectionSize(COL_AUTHOR) == 222)
+    assert second_header.sectionResizeMode(COL_TITLE) == QHeaderView.ResizeMode.Stretch
+    second.close()
+
+
+def test_first_start_selects_the_top_paper_with_the_list_at_the_top(window):
+    assert window.table.currentIndex().row() == 0
+    assert window.table.verticalScrollBar().value() == 0
+    assert window.detail.paper_id() == window.model.paper_id(0)
+
+
+def test_reading_stats_count_reads_in_earlier_weeks(library):
+    from datetime import date, datetime, time, timedelta, timezone
+
+    from reader.gui.stats_dialog import WEEKS, collect_stats
+    from reader.library import UserState
+
+    today = date(2030, 6, 12)  # a Wednesday
+    three_weeks_ago = datetime.combine(today - timedelta(weeks=3), time(12), timezone.utc).isoformat()
+    library.restore_user_state({7: UserState(read=True, read_at=three_weeks_ago)})
+    library.set_read([8], True)  # now: long after the twelve weeks shown
+    stats = collect_stats(library, today=today)
+    assert stats.total == library.count("") and stats.total_read == 2
+    assert len(stats.weeks) == len(stats.read) == WEEKS
+    assert stats.weeks[-1] == date(2030, 6, 10)
+    assert stats.read == [0] * (WEEKS - 4) + [1, 0, 0, 0]
+    assert sum(stats.imported) == 0  # the samples were imported before those weeks

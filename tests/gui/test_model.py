@@ -113,3 +113,38 @@ def test_query_narrows_rows(library):
     model.fetchMore()
     assert sorted(model.loaded_ids()) == [10, 11, 12]
     assert model.total() == 3
+
+
+def test_missing_author_and_date_show_a_muted_dash_and_seen_shows_every_count(library):
+    from PySide6.QtGui import QGuiApplication, QPalette
+
+    from reader.gui.paper_model import COL_DATE, COL_SEEN
+
+    model = PaperTableModel(library, page_size=500)
+    bare = next(r for r in library.rows("", limit=500) if not r.first_author and not r.published)
+    dated = next(r for r in library.rows("", limit=500) if r.first_author and r.published)
+    muted = QGuiApplication.palette().color(QPalette.ColorRole.PlaceholderText)
+    for column in (COL_AUTHOR, COL_DATE):
+        index = model.index(model.row_of(bare.id), column)
+        assert index.data() == "—"
+        assert index.data(Qt.ItemDataRole.ForegroundRole) == muted
+        assert "no" in index.data(Qt.ItemDataRole.ToolTipRole)
+    assert model.index(model.row_of(dated.id), COL_DATE).data() == dated.published
+    assert model.index(model.row_of(dated.id), COL_DATE).data(Qt.ItemDataRole.ForegroundRole) is None
+    once = next(r for r in library.rows("", limit=500) if r.seen == 1)
+    twice = library.rows("seen:>=2", limit=1)[0]
+    assert model.index(model.row_of(once.id), COL_SEEN).data() == "1"
+    assert model.index(model.row_of(twice.id), COL_SEEN).data() == str(twice.seen)
+
+
+def test_fetch_until_loads_the_rows_up_to_a_paper_far_down_in_one_go(qtbot, library):
+    model = PaperTableModel(library, page_size=50)
+    model.sort(COL_TITLE, Qt.SortOrder.AscendingOrder)
+    ordered = library.paper_ids("", sort="title", descending=False)
+    target = ordered[300]
+    with qtbot.waitSignal(model.rowsInserted):
+        row = model.fetch_until(target)
+    assert row == 300 and model.paper_id(row) == target
+    assert model.loaded_ids() == ordered[:350]  # up to the paper plus one page, in order
+    assert model.fetch_until(ordered[400], limit=380) == -1  # beyond the limit: not loaded
+    assert model.rowCount() == 350

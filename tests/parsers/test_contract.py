@@ -132,3 +132,20 @@ def test_parse_of_any_sample_raises_only_parse_error(parser: base.DigestParser, 
     except base.ParseError:
         return
     assert_well_formed(parsed, parser)
+
+
+@pytest.mark.parametrize("sample_name", sorted(EXPECTED_FORMATS))
+def test_detect_judges_only_the_start_of_a_long_digest(sample_name: str) -> None:
+    text = base.normalize_text(SAMPLES[sample_name])
+    sample = base.sniff_sample(text)
+    assert len(sample) <= base.SNIFF_CHARS and text.startswith(sample)
+    assert sample == text or text[len(sample)] == "\n"  # whole lines
+    judged = max(base.REGISTRY.values(), key=lambda parser: parser.sniff(sample))
+    assert judged.name == EXPECTED_FORMATS[sample_name]
+
+
+def test_detect_reads_on_when_the_start_holds_no_paper() -> None:
+    name = next(n for n, fmt in EXPECTED_FORMATS.items() if fmt == "arxiv-table")
+    preamble = "Notes to self, nothing to import here.\n" * (base.SNIFF_CHARS // 30)
+    detected = base.detect(preamble + SAMPLES[name])
+    assert detected is not None and detected.name == "arxiv-table"

@@ -167,7 +167,8 @@ class Sidebar(QTreeWidget):
         saved = list(library.saved_searches()) if hasattr(library, "saved_searches") else []
         group = self._group("Saved searches", "group:saved", "search", len(saved))
         if not saved:
-            hint = QTreeWidgetItem(group, ["Ctrl+S saves a search"])
+            hint = QTreeWidgetItem(group, ["None yet (Ctrl+S)"])
+            hint.setToolTip(0, "Type a search, then press Ctrl+S to save it here")
             hint.setFlags(Qt.ItemFlag.NoItemFlags)
             hint.setData(0, KeyRole, "hint:saved")
             return

@@ -35,6 +35,8 @@ CHUNK = 500  # ids per "IN (...)" list: far below SQLite's variable limit
 LOOKUP_COST = 20
 # is:unread and co. are counted as all papers less the few that have the state.
 COUNT_COMPLEMENTS = {"unread": "read", "unrated": "rated", "untagged": "tagged"}
+# How a condition on the user state alone starts (see query._STATE_IN).
+STATE_IN_PREFIX = "p.id IN (SELECT paper_id FROM paper_state WHERE "
 # Counted in the user-state tables alone (their rows always belong to a paper).
 STATE_COUNTS = {
     ("is", "read"): "SELECT count(*) FROM paper_state WHERE read = 1",
@@ -489,10 +491,32 @@ class Library:
                 "SELECT count(*) FROM paper_tags WHERE tag = ?", (node.value,)
             ).fetchone()[0]
         compiled = self._compiled(node)
+        state_count = self._state_table_count(compiled.where, compiled.params)
+        if state_count is not None:
+            return state_count
         if compiled.fts_only is not None:  # every paper has exactly one FTS row
             return self._fts_count(compiled.fts_only)
         sql = f"SELECT count(*) FROM papers p WHERE {compiled.where}"
         return self.conn.execute(sql, compiled.params).fetchone()[0]
+
+    def _state_table_count(self, where: str, params: list) -> int | None:
+        """Count a condition on paper_state alone ("rating:>=1"), or None when the query is
+        more than that: paper_state holds at most one row per paper, so this needs no
+        lookup in `papers` (300 ms for 50k rated papers at 1M)."""
+        negated = where.startswith("NOT ")
+        inner = where.removeprefix("NOT ")
+        prefix, suffix = STATE_IN_PREFIX, ")"
+        if not (inner.startswith(prefix) and inner.endswith(suffix)):
+            return None
+        condition = inner[len(prefix):-len(suffix)]
+        if any(word in condition.upper() for word in ("SELECT", " AND ", " OR ")):
+            return None  # only one simple state condition is counted here
+        count = self.conn.execute(
+            f"SELECT count(*) FROM paper_state WHERE {condition}", params
+        ).fetchone()[0]
+        if not negated:
+            return count
+        return self.conn.execute("SELECT count(*) FROM papers").fetchone()[0] - count
 
     def _compiled(self, query: str | Node | None) -> CompiledQuery:
         """The query compiled for this library: full-text matches lead the lookup only when

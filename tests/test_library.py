@@ -516,6 +516,7 @@ def _searchable_library(library):
     "shared", "shared text", "okapi", "common -okapi", "shared is:unread", "is:unread",
     "is:read", "-is:read", "is:unrated", "is:untagged", "tag:todo", "tag:TODO", "has:note",
     "shared rating:>=4", "okapi OR tag:todo", "author:person", "sha", "is:tagged",
+    "rating:>=1", "rating:4", "rating:<=3", "rating:0", "rating:>=5",
 ])
 def test_count_and_rows_agree_whichever_way_a_search_runs(library, query):
     _searchable_library(library)

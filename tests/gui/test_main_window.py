@@ -7,6 +7,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QPalette
 
@@ -301,3 +302,22 @@ def test_reading_stats_count_reads_in_earlier_weeks(library):
     assert stats.weeks[-1] == date(2030, 6, 10)
     assert stats.read == [0] * (WEEKS - 4) + [1, 0, 0, 0]
     assert sum(stats.imported) == 0  # the samples were imported before those weeks
+
+
+@pytest.mark.parametrize("restore_rows", [5, 5000])
+def test_after_a_sort_the_current_paper_stays_selected_only_near_the_top(
+    qtbot, window, library, monkeypatch, restore_rows
+):
+    from reader.gui import main_window
+
+    # Loading every row up to a paper far down would make each sort or filter change slow.
+    monkeypatch.setattr(main_window, "RESTORE_ROWS", restore_rows)
+    window.select_paper(40)
+    header = window.table.horizontalHeader()
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=header.rect().center())
+    ordered = library.paper_ids(
+        "", sort=window.model.sort_key(), descending=window.model.descending()
+    )
+    assert ordered.index(40) >= 5  # far enough down for the small limit to matter
+    expected = 40 if restore_rows == 5000 else ordered[0]
+    assert window.current_paper_id() == expected

@@ -72,7 +72,7 @@ OPTIONAL_COLUMNS = (COL_SEEN, COL_TAGS)  # hidden, in this order, when even that
 RESTORE_ROWS = 1000  # after a filter or sort, the paper read stays selected within this many rows:
 # further down, loading every row up to it (25 µs each) would slow the change, so the list starts at the top
 
-# (keys, what they do): the keyboard-shortcuts dialog and docs/readme/gui.md list these.
+# (keys, what they do): the keyboard-shortcuts dialog and the README list these.
 SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("j / ↓", "Next paper"),
     ("k / ↑", "Previous paper"),

@@ -26,6 +26,7 @@ from reader.watcher import (
     is_ignored,
     run_headless,
 )
+from bench.watch_latency import generated_digest
 from tests.conftest import SAMPLES_DIR
 
 DEBOUNCE = 0.2
@@ -457,23 +458,6 @@ def test_import_queue_stop_drops_waiting_paths_unless_draining():
 # --------------------------------------------------------------------------- with the real importer
 
 SCORED_SAMPLE = SAMPLES_DIR / "000_1aa3a1462ac3e62b.txt"
-
-
-def generated_digest(number: int, entries: int) -> str:
-    """A scored-list digest whose papers (arXiv ids) belong to this number alone."""
-    blocks = []
-    for k in range(entries):
-        index = number * entries + k
-        arxiv_id = f"{2300 + index // 100000:04d}.{index % 100000:05d}"
-        blocks.append(
-            f"#### {k + 1}.Generated paper {number}-{k} about folders."
-            f" [Link](http://arxiv.org/abs/{arxiv_id}v1)\n"
-            f"#### GPT Score: {50 + k % 50}\n"
-            "Innovation:10, Newness:10, Potential:10, Clarity:10, Relevance:10\n"
-            "### Summary\n"
-            f"The abstract of generated paper {number}-{k}.\n"
-        )
-    return "\n".join(blocks)
 
 
 class Headless:

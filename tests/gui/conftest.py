@@ -93,3 +93,18 @@ def window(make_window, library):
     yield made
     made.close()  # before the library closes: no timer may read it afterwards
 
+
+
+@pytest.fixture
+def opened(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Records every URL handed to QDesktopServices.openUrl instead of opening it."""
+    from PySide6.QtGui import QDesktopServices
+
+    calls: list[str] = []
+
+    def record(url) -> bool:
+        calls.append(url.toString())
+        return True
+
+    monkeypatch.setattr(QDesktopServices, "openUrl", record)
+    return calls

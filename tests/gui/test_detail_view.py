@@ -6,8 +6,8 @@ import copy
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QUrl, Qt
-from PySide6.QtGui import QDesktopServices, QPalette
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel
 
 from reader.gui.detail_view import NOTE_IDLE_MS, DetailView, SightingCard, provenance_text
@@ -64,19 +64,6 @@ BARE = {
     "digests": [],
     "sightings": [],
 }
-
-
-@pytest.fixture
-def opened(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Records every URL handed to QDesktopServices.openUrl instead of opening it."""
-    calls: list[str] = []
-
-    def record(url: QUrl) -> bool:
-        calls.append(url.toString())
-        return True
-
-    monkeypatch.setattr(QDesktopServices, "openUrl", record)
-    return calls
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QUrl
-from PySide6.QtGui import QDesktopServices, QTextDocument
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from reader.gui.safe_html import (
@@ -15,19 +15,6 @@ from reader.gui.safe_html import (
     open_external,
 )
 
-
-
-@pytest.fixture
-def opened(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Records every URL handed to QDesktopServices.openUrl instead of opening it."""
-    calls: list[str] = []
-
-    def record(url: QUrl) -> bool:
-        calls.append(url.toString())
-        return True
-
-    monkeypatch.setattr(QDesktopServices, "openUrl", record)
-    return calls
 
 
 def test_script_tags_are_dropped_with_their_content() -> None:

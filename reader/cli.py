@@ -210,7 +210,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
     parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
-    files = _files_to_open(parser, argv)
+    files = _files_to_open(argv)
     if files:
         # `digest-reader FILE...` (a desktop "Open with"): the app opens and imports them.
         argv = [arg for arg in argv if arg not in files]
@@ -240,13 +240,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.command is None:
         return run_gui(args)
     args.library = _library_folder(args)
-    handlers = {
-        "import": cmd_import, "list": cmd_list, "show": cmd_show,
-        "tag": cmd_tag, "untag": cmd_tag, "rate": cmd_rate, "read": cmd_read, "unread": cmd_read,
-        "note": cmd_note, "digests": cmd_digests, "export": cmd_export, "watch": cmd_watch,
-    }
     try:
-        return handlers[args.command](args)
+        return COMMAND_HANDLERS[args.command](args)
     except BrokenPipeError:
         # The reader of our output went away (`| head`): not an error of ours.
         with contextlib.suppress(OSError):
@@ -320,11 +315,8 @@ def print_json(value: Any) -> None:
 # ------------------------------------------------------------------- commands
 
 
-def _files_to_open(parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
+def _files_to_open(argv: list[str]) -> list[str]:
     """The positional arguments when the first one is not a command: files for the app."""
-    commands = next(
-        action.choices for action in parser._actions if isinstance(action, argparse._SubParsersAction)
-    )
     takes_value = {"--library", "--watch"}
     positionals, skip = [], False
     for arg in argv:
@@ -336,7 +328,7 @@ def _files_to_open(parser: argparse.ArgumentParser, argv: list[str]) -> list[str
             positionals.append(arg)
     # A mistyped command ("lst") still gets argparse's "invalid choice"; a path does not.
     first = positionals[0] if positionals else ""
-    if first and first not in commands and (Path(first).exists() or "/" in first or "." in first):
+    if first and first not in COMMAND_NAMES and (Path(first).exists() or "/" in first or "." in first):
         return positionals
     return []
 
@@ -673,3 +665,12 @@ def fit(text: str, width: int) -> str:
             break
         kept.append(char)
     return "".join(kept).rstrip() + "…"
+
+
+# Every subcommand and what runs it; also how `digest-reader FILE...` tells files from commands.
+COMMAND_HANDLERS = {
+    "import": cmd_import, "list": cmd_list, "show": cmd_show,
+    "tag": cmd_tag, "untag": cmd_tag, "rate": cmd_rate, "read": cmd_read, "unread": cmd_read,
+    "note": cmd_note, "digests": cmd_digests, "export": cmd_export, "watch": cmd_watch,
+}
+COMMAND_NAMES = frozenset(COMMAND_HANDLERS)

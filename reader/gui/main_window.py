@@ -625,12 +625,7 @@ class MainWindow(QMainWindow):
         size = int(self.settings.value("view/detailFontSize", 0) or 0)
         if size <= 0:
             size = QApplication.font().pointSize()
-        if hasattr(self.detail, "set_font_point_size"):
-            self.detail.set_font_point_size(size)
-        else:
-            font = self.detail.font()
-            font.setPointSize(size)
-            self.detail.setFont(font)
+        self.detail.set_font_point_size(size)
 
     # --- theme -----------------------------------------------------------------------------
 
@@ -1337,8 +1332,7 @@ class MainWindow(QMainWindow):
         self._mark_read_timer.stop()
         self._sidebar_timer.stop()
         self._related_timer.stop()
-        if hasattr(self.detail, "flush_note"):
-            self.detail.flush_note()  # a note typed just before closing is kept
+        self.detail.flush_note()  # a note typed just before closing is kept
         self.stop_watching()
         self.worker.stop()  # lets queued writes (the last note, a rating) land first
         if self.tray is not None:

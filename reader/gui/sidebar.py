@@ -164,7 +164,7 @@ class Sidebar(QTreeWidget):
     def _add_saved_searches(self, library: Any) -> None:
         from reader.query import QueryError
 
-        saved = list(library.saved_searches()) if hasattr(library, "saved_searches") else []
+        saved = list(library.saved_searches())
         group = self._group("Saved searches", "group:saved", "search", len(saved))
         if not saved:
             hint = QTreeWidgetItem(group, ["None yet (Ctrl+S)"])

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from reader import __version__, config
 from reader.export import FORMATS, export, stars
+from reader.textsafe import clean_value, json_text, one_line, terminal_text
 
 if TYPE_CHECKING:
     from reader.library import Library
@@ -27,7 +28,9 @@ if TYPE_CHECKING:
 PROG = "digest-reader"
 SORT_KEYS = ("added", "published", "title", "rating", "author", "seen")
 EXPORT_SUFFIXES = {".bib": "bibtex", ".bibtex": "bibtex", ".csv": "csv", ".json": "json", ".md": "markdown"}
-IMPORT_KEYS = ("file", "format", "status", "entries", "new", "merged", "error")
+IMPORT_KEYS = (
+    "file", "format", "status", "entries", "new", "merged", "error", "confidence", "ids_in_text", "ids_imported",
+)
 DIGEST_KEYS = ("file", "format", "status", "entries", "error", "imported_at")
 # The documented JSON shapes; the library may hand out more, scripts get exactly these.
 PAPER_KEYS = (
@@ -40,6 +43,7 @@ SIGHTING_KEYS = ("file", "format", "position", "score", "headline", "summary", "
 # Progress lines only pay off when an import takes a while.
 PROGRESS_MIN_FILES = 5
 MAX_WARNINGS_SHOWN = 3
+MAX_NUMBER = 2**63 - 1  # SQLite's largest integer
 
 EPILOG = """\
 examples:
@@ -53,7 +57,7 @@ examples:
   digest-reader rate 42 5                       rate 1-5 (0 clears)
   digest-reader read 42 43 44                   mark as read
   digest-reader note 42 --text "compare with #17"
-  digest-reader export rating:>=4 --format bibtex -o best.bib
+  digest-reader export 'rating:>=4' --format bibtex -o best.bib
   digest-reader --json list year:2024 | jq '.[].title'
   digest-reader watch                           import new files in the watched folder
 
@@ -135,7 +139,7 @@ def _add_query_options(command: argparse.ArgumentParser) -> None:
 def _add_list(commands, common) -> None:
     command = _command(
         commands, common, "list", "list papers matching a query (all papers without one)",
-        "examples:\n  digest-reader list is:unread\n  digest-reader list author:hinton year:>=2023 --sort published"
+        "examples:\n  digest-reader list is:unread\n  digest-reader list author:hinton 'year:>=2023' --sort published"
         "\n  digest-reader list -- -tag:skip",
     )
     _add_query_options(command)
@@ -143,26 +147,31 @@ def _add_list(commands, common) -> None:
 
 def _add_show(commands, common) -> None:
     command = _command(commands, common, "show", "show one paper with every digest that mentioned it")
-    command.add_argument("id", type=int, metavar="ID", help="paper id, as `list` shows it")
+    command.add_argument("id", type=_paper_id, metavar="ID", help="paper id, as `list` shows it")
 
 
 def _add_user_state(commands, common) -> None:
     for name, help_text in (("tag", "add tags to a paper"), ("untag", "remove tags from a paper")):
         command = _command(commands, common, name, help_text, f"example:\n  digest-reader {name} 42 toread llm")
-        command.add_argument("id", type=int, metavar="ID", help="paper id, as `list` shows it")
+        command.add_argument("id", type=_paper_id, metavar="ID", help="paper id, as `list` shows it")
         command.add_argument("tags", nargs="+", metavar="TAG")
     rate = _command(commands, common, "rate", "rate a paper from 1 to 5 stars; 0 clears the rating")
-    rate.add_argument("id", type=int, metavar="ID", help="paper id, as `list` shows it")
+    rate.add_argument("id", type=_paper_id, metavar="ID", help="paper id, as `list` shows it")
     rate.add_argument("rating", type=int, metavar="N")
-    for name, help_text in (("read", "mark papers as read"), ("unread", "mark papers as unread")):
+    for name, help_text in (
+        ("read", "mark papers as read"), ("unread", "mark papers as unread"),
+        ("archive", "hide papers from every list (`list is:archived` still shows them)"),
+        ("unarchive", "bring archived papers back into the lists"),
+        ("delete", "delete papers with their sightings, tags, rating and note (no undo)"),
+    ):
         command = _command(commands, common, name, help_text)
-        command.add_argument("ids", nargs="+", type=int, metavar="ID", help="paper ids")
+        command.add_argument("ids", nargs="+", type=_paper_id, metavar="ID", help="paper ids")
     note = _command(
         commands, common, "note", "set a paper's note (an empty text clears it)",
         "examples:\n  digest-reader note 42 --text 'see section 4'\n  digest-reader note 42 --file notes.md"
         "\n  pbpaste | digest-reader note 42 --file -",
     )
-    note.add_argument("id", type=int, metavar="ID", help="paper id, as `list` shows it")
+    note.add_argument("id", type=_paper_id, metavar="ID", help="paper id, as `list` shows it")
     source = note.add_mutually_exclusive_group(required=True)
     source.add_argument("--text", metavar="T", help="the note text")
     source.add_argument("--file", metavar="F", help="read the note from file F ('-' for stdin)")
@@ -194,13 +203,27 @@ def _add_watch(commands, common) -> None:
 
 
 def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+    value = _whole_number(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a number of at least 1, not {value}")
     return value
+
+
+def _paper_id(text: str) -> int:
+    value = _whole_number(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"a paper id is a positive number, not {value}")
+    return value
+
+
+def _whole_number(text: str) -> int:
+    """A whole number SQLite can store (up to 2**63 - 1): larger ones are a mistake."""
+    digits = text.strip().lstrip("+-")
+    if not digits.isdigit() or not digits.isascii():
+        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}")
+    if len(digits) > len(str(MAX_NUMBER)) or abs(int(text)) > MAX_NUMBER:
+        raise argparse.ArgumentTypeError(f"{fit(text.strip(), 24)} is too large a number")
+    return int(text)
 
 
 # ------------------------------------------------------------------- running
@@ -309,7 +332,7 @@ def open_library(folder: Path) -> Iterator[Library]:
 
 
 def print_json(value: Any) -> None:
-    print(json.dumps(value, ensure_ascii=False, indent=2))
+    print(json_text(json.dumps(value, ensure_ascii=False, indent=2)))
 
 
 # ------------------------------------------------------------------- commands
@@ -352,7 +375,9 @@ def cmd_watch(args: argparse.Namespace) -> int:
         print(f"{PROG}: error: the folder watcher is not available: {error}", file=sys.stderr)
         return 1
     # None lets the watcher use the library's saved folder, else the default one.
-    return run_headless(args.library, args.watch.expanduser() if args.watch else None)
+    return run_headless(
+        args.library, args.watch.expanduser() if args.watch else None, json_lines=args.json
+    )
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -392,7 +417,7 @@ def _progress_printer() -> Callable[[int, int, Any], None] | None:
         if done >= total:  # the table follows: leave no progress line behind
             print("\r\x1b[K", end="", file=sys.stderr, flush=True)
             return
-        line = fit(f"[{done}/{total}] {Path(result.file).name}", _terminal_width() - 1)
+        line = fit(f"[{done}/{total}] {one_line(Path(result.file).name)}", _terminal_width() - 1)
         print(f"\r\x1b[K{line}", end="", file=sys.stderr, flush=True)
 
     return progress
@@ -401,12 +426,12 @@ def _progress_printer() -> Callable[[int, int, Any], None] | None:
 def print_import_table(rows: list[dict], warnings: list[list[str]]) -> None:
     for row, notes in zip(rows, warnings):
         if row["status"] == "failed":
-            print(f"failed     {row['file']}: {row['error']}")
+            print(f"failed     {one_line(row['file'])}: {one_line(row['error'])}")
             continue
         counts = f"{row['entries'] or 0} entries, {row['new'] or 0} new, {row['merged'] or 0} merged"
-        print(f"{row['status']:<10} {row['file']} ({row['format']}): {counts}")
+        print(f"{row['status']:<10} {one_line(row['file'])} ({row['format']}): {counts}")
         for note in notes[:MAX_WARNINGS_SHOWN]:
-            print(f"           warning: {note}")
+            print(f"           warning: {one_line(note)}")
         if len(notes) > MAX_WARNINGS_SHOWN:
             print(f"           ... and {len(notes) - MAX_WARNINGS_SHOWN} more warnings")
     totals = {s: sum(1 for r in rows if r["status"] == s) for s in ("imported", "unchanged", "failed")}
@@ -443,10 +468,11 @@ def print_paper_table(papers: list[dict]) -> None:
     for paper in papers:
         mark = "✓" if paper["read"] else "·"
         rating = stars(paper["rating"]) or " " * 5
-        date = (paper["published"] or "").ljust(10)
-        tags = "  " + " ".join(f"#{tag}" for tag in paper["tags"]) if paper["tags"] else ""
+        date = one_line(paper["published"] or "").ljust(10)
+        tags = " ".join(f"#{one_line(tag)}" for tag in paper["tags"])
+        tags = f"  {tags}" if tags else ""
         prefix = f"{paper['id']:>{id_width}} {mark} {rating} {date} "
-        title = " ".join((paper["title"] or "").split())
+        title = " ".join(terminal_text(paper["title"]).split())
         if width:
             title = fit(title, max(20, width - display_width(prefix) - display_width(tags)))
         print(f"{prefix}{title}{tags}")
@@ -477,6 +503,7 @@ def shown_paper(paper: dict) -> dict:
 
 def paper_text(paper: dict) -> str:
     """The readable `show` page of one paper."""
+    paper = clean_value(paper, terminal_text)  # digest text must not drive the terminal
     width = min(_terminal_width(), 100)
     facts = [
         ("Authors", ", ".join(paper["authors"])),
@@ -488,12 +515,14 @@ def paper_text(paper: dict) -> str:
         ("Read", "yes" if paper["read"] else "no"),
         ("Tags", ", ".join(paper["tags"])),
     ]
-    lines = [f"#{paper['id']}  {paper['title']}", ""]
-    lines += [f"{label + ':':<11}{value}" for label, value in facts if value]
+    lines = [f"#{paper['id']}  {' '.join(paper['title'].split())}", ""]
+    lines += [f"{label + ':':<11}{' '.join(str(value).split())}" for label, value in facts if value]
     bodies = (("Note", paper["note"]), ("Abstract", paper["abstract"]), ("Translation", paper.get("translation")))
     for heading, body in bodies:
         if body:
-            lines += ["", f"{heading}:", _indent(body, width)]
+            # The user wrote the note's line breaks; digest text is re-flowed.
+            text = _indent_lines(body, width) if heading == "Note" else _indent(body, width)
+            lines += ["", f"{heading}:", text]
     sightings = paper.get("sightings") or []
     if sightings:
         lines += ["", f"Seen in {len(sightings)} digest{'s' if len(sightings) != 1 else ''}:"]
@@ -507,11 +536,20 @@ def _sighting_text(sighting: dict, width: int) -> str:
         details.append(f"score {sighting['score']:g}")
     if sighting.get("topic"):
         details.append(sighting["topic"])
-    text = f"  {sighting['file']} ({', '.join(d for d in details if d)})"
+    text = f"  {one_line(sighting['file'])} ({', '.join(one_line(d) for d in details if d)})"
     said = " ".join(s for s in (sighting.get("headline"), sighting.get("summary")) if s)
     if said:
         text += "\n" + _indent(said, width, "    ")
     return text
+
+
+def _indent_lines(text: str, width: int, prefix: str = "  ") -> str:
+    """`text` indented, every line break kept; long lines wrapped."""
+    return "\n".join(
+        textwrap.fill(line, width, initial_indent=prefix, subsequent_indent=prefix) if line.strip()
+        else prefix.rstrip()
+        for line in text.strip("\n").split("\n")
+    )
 
 
 def _indent(text: str, width: int, prefix: str = "  ") -> str:
@@ -542,12 +580,26 @@ def cmd_rate(args: argparse.Namespace) -> int:
 def cmd_read(args: argparse.Namespace) -> int:
     ids = list(dict.fromkeys(args.ids))
     with open_library(args.library) as library:
-        library.set_read(ids, args.command == "read")
+        if args.command in ("archive", "unarchive"):
+            library.archive_papers(ids, args.command == "archive")
+        else:
+            library.set_read(ids, args.command == "read")
         papers = [listed_paper(library.get_paper(paper_id)) for paper_id in ids]
     if args.json:
         print_json(papers)
     else:
         print_paper_table(papers)
+    return 0
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    ids = list(dict.fromkeys(args.ids))
+    with open_library(args.library) as library:
+        library.delete_papers(ids)
+    if args.json:
+        print_json({"deleted": ids})
+    else:
+        print(f"deleted {len(ids)} paper{'s' if len(ids) != 1 else ''}: {' '.join(map(str, ids))}")
     return 0
 
 
@@ -589,10 +641,13 @@ def cmd_digests(args: argparse.Namespace) -> int:
         print("no digests imported yet", file=sys.stderr)
     for digest in digests:
         when = local_time(digest["imported_at"])
-        line = f"{digest['status']:<9} {when:<16} {digest['entries'] or 0:>4} {digest['format'] or '-':<12} {digest['file']}"
+        line = (
+            f"{digest['status']:<9} {when:<16} {digest['entries'] or 0:>4}"
+            f" {one_line(digest['format'] or '-'):<12} {one_line(digest['file'])}"
+        )
         print(line)
         if digest["error"]:
-            print(f"          {digest['error']}")
+            print(f"          {one_line(digest['error'])}")
     return 0
 
 
@@ -628,6 +683,9 @@ def write_atomically(path: Path, text: str) -> None:
         raise UserError(f"no such folder: {path.parent}")
     if path.is_dir():
         raise UserError(f"{path} is a folder; give a file name")
+    if path.exists() and not path.is_file():
+        # Replacing a FIFO or a device node with a regular file would break whatever uses it.
+        raise UserError(f"{path} is not a regular file (a pipe or a device); give a file name")
     temporary = path.with_name(f".{path.name}.tmp")
     try:
         temporary.write_text(text, encoding="utf-8", newline="")
@@ -672,5 +730,6 @@ COMMAND_HANDLERS = {
     "import": cmd_import, "list": cmd_list, "show": cmd_show,
     "tag": cmd_tag, "untag": cmd_tag, "rate": cmd_rate, "read": cmd_read, "unread": cmd_read,
     "note": cmd_note, "digests": cmd_digests, "export": cmd_export, "watch": cmd_watch,
+    "archive": cmd_read, "unarchive": cmd_read, "delete": cmd_delete,
 }
 COMMAND_NAMES = frozenset(COMMAND_HANDLERS)

@@ -9,6 +9,8 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 
+from reader.textsafe import clean_value, json_text
+
 Paper = dict  # one Library.list_papers() item
 
 FORMATS = ("bibtex", "csv", "json", "markdown")
@@ -54,7 +56,10 @@ def export(papers: list[Paper], fmt: str) -> str:
     }
     if fmt not in writers:
         raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    return writers[fmt](papers)
+    if fmt == "json":
+        return writers[fmt](papers)
+    # Escape sequences in digest text would act on the terminal that shows the export.
+    return writers[fmt]([clean_value(paper) for paper in papers])
 
 
 # BibTeX ---------------------------------------------------------------------
@@ -156,6 +161,11 @@ def _bibtex_date_fields(paper: Paper) -> list[tuple[str, str]]:
     if match and 1 <= int(match.group(2)) <= 12:
         fields.append(("month", _MONTHS[int(match.group(2)) - 1]))
         fields.append(("date", "{" + published + "}"))  # biblatex reads the exact day
+    elif not published:
+        # An arXiv id tells the month (2401.01234: January 2024), never the day.
+        found = re.match(r"\d{2}(\d{2})\.\d{4,5}$", paper.get("arxiv_id") or "")
+        if found and 1 <= int(found.group(1)) <= 12:
+            fields.append(("month", _MONTHS[int(found.group(1)) - 1]))
     return fields
 
 
@@ -218,7 +228,7 @@ def _csv_cell(value: object) -> str:
 
 def to_json(papers: list[Paper]) -> str:
     """The list_papers dicts as pretty-printed UTF-8 JSON."""
-    return json.dumps(papers, ensure_ascii=False, indent=2) + "\n"
+    return json_text(json.dumps(papers, ensure_ascii=False, indent=2)) + "\n"
 
 
 # Markdown ---------------------------------------------------------------------

@@ -10,8 +10,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reader import limits
 from reader.library import Library, normalize_path
 from reader.parsers import ParseError, parse_text
+from reader.parsers.selection import entry_keys
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +45,9 @@ class ImportResult:
     merged: int = 0
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
+    confidence: float | None = None  # how well the chosen format explains the text, 0..1
+    ids_in_text: int = 0  # distinct arXiv ids and DOIs anywhere in the file
+    ids_imported: int = 0  # distinct arXiv ids and DOIs among the imported papers
 
 
 class ImportFailure(Exception):
@@ -133,7 +138,7 @@ def _read(path: Path) -> bytes:
     if not path.is_file():
         raise ImportFailure("not a regular file", record=False)
     if size > MAX_BYTES:
-        raise ImportFailure(f"too large: {round(size / MB)} MB (limit {MAX_BYTES // MB} MB)")
+        raise ImportFailure(f"too large: {size / MB:.1f} MB (limit {MAX_BYTES // MB} MB)")
     try:
         with path.open("rb") as handle:
             # Read at most one byte past the limit: the file may have grown since stat().
@@ -169,16 +174,28 @@ def _import(library: Library, path: Path) -> ImportResult:
         return ImportResult(file, stored.format, "unchanged", stored.entries)
     try:
         parsed = parse_text(decode(data))
-    except (ImportFailure, ParseError) as exc:
+        limits.enforce(parsed)
+    except (ImportFailure, ParseError, limits.TooManyEntries) as exc:
         return _failed(library, file, sha256, str(exc))
+    except MemoryError:
+        return _failed(library, file, sha256, "too large to read: the digest needs more memory than is free")
     except Exception as exc:  # a parser bug must not stop a batch of imports
         log.exception("parser crashed on %s", file)
         return _failed(library, file, sha256, f"could not read this digest ({type(exc).__name__})")
     digest = library.store_digest(file, sha256, parsed)
     return ImportResult(
         file, digest.format, "imported", digest.entries, digest.new, digest.merged,
-        warnings=list(parsed.warnings),
+        warnings=list(parsed.warnings), confidence=parsed.confidence,
+        ids_in_text=parsed.ids_in_text, ids_imported=len(imported_ids(parsed)),
     )
+
+
+def imported_ids(parsed) -> set[tuple[str, str]]:
+    """The distinct paper identifiers among a parse's entries."""
+    keys: set[tuple[str, str]] = set()
+    for entry in parsed.entries:
+        keys |= entry_keys(entry)
+    return keys
 
 
 def _failed(library: Library, file: str, sha256: str | None, message: str) -> ImportResult:

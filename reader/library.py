@@ -6,7 +6,10 @@ import contextlib
 import json
 import os
 import re
+import itertools
+import socket
 import sqlite3
+import time
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -17,17 +20,24 @@ from typing import Any
 from reader import migrations
 from reader.models import Digest, Entry, Paper, ParsedDigest
 from reader.query import (
-    CompiledQuery, Filter, Node, Not, QueryError, compile_query, fts_phrase, parse_query,
-    where_clause,
+    PAPER_DATE, CompiledQuery, Filter, Node, Not, QueryError, compile_query, digest_ids_sql,
+    digest_scope, fts_phrase, mentions_archived, parse_query, where_clause,
 )
 
 __all__ = [
     "DB_NAME", "SORT_KEYS", "Library", "LibraryError", "UnknownPaper", "InvalidValue",
-    "QueryError", "PaperRow", "UserState", "title_key", "normalize_path",
+    "QueryError", "PaperRow", "UserState", "DeletedPapers", "title_key", "normalize_path",
 ]
 
 DB_NAME = "library.sqlite3"
 BUSY_TIMEOUT_MS = 5000
+LOCK_WAIT_S = 60.0  # a writer's total wait for the write lock, busy timeouts included
+BUSY_MESSAGE = "database is locked"  # in LibraryBusy's message: the watcher retries on it
+OPEN_MARK = f".{DB_NAME}.open-"  # + host-pid-serial: a library open in that process
+BACKUPS_KEPT = 3
+DUPLICATE_PREFIX = "same content as"  # the error of a digest that copies another one
+MAX_INTEGER = 2**63 - 1  # SQLite's largest integer
+BACKUP_RE = re.compile(re.escape(DB_NAME) + r"\.bak-v\d+(-\d{8}-\d{6})?$")
 CHUNK = 500  # ids per "IN (...)" list: far below SQLite's variable limit
 # Fetching a paper by id costs about as much as stepping over LOOKUP_COST index entries:
 # a search fetches its matches by id only when there are few of them, otherwise it walks
@@ -48,14 +58,18 @@ STATE_COUNTS = {
 # ORDER BY expression per sort key; the id tie-break keeps order stable between pages.
 SORT_COLUMNS = {
     "added": "p.added",
-    "published": "p.published",
+    "published": PAPER_DATE,  # the arXiv id's month for a paper without a date
     "title": "p.title_key",
     "author": "p.first_author",
     "rating": "s.rating",
     "seen": "p.seen",
     "read": "s.read",
+    # A paper's place and score in the digests the query is limited to (all, without one).
+    "position": "(SELECT min(x.position) FROM sightings x WHERE x.paper_id = p.id{scope})",
+    "score": "(SELECT max(x.score) FROM sightings x WHERE x.paper_id = p.id{scope})",
 }
 SORT_KEYS = tuple(SORT_COLUMNS)
+SIGHTING_SORTS = ("position", "score")
 # Sorts on paper_state columns: the condition for a paper to have a value there.
 STATE_SORTS = {"rating": "s.rating IS NOT NULL", "read": "s.read = 1"}
 FILL_FIELDS = (
@@ -77,6 +91,7 @@ STOPWORDS = frozenset("""
 ET_AL_RE = re.compile(r"\bet\.?\s*al\b", re.IGNORECASE)
 ARXIV_PREFIX_RE = re.compile(r"^(?:arxiv:)", re.IGNORECASE)
 ARXIV_VERSION_RE = re.compile(r"v\d+$")
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 
 class LibraryError(Exception):
@@ -90,6 +105,16 @@ class UnknownPaper(LibraryError, KeyError):
 
     def __str__(self) -> str:  # KeyError would add quotes around the message
         return str(self.args[0])
+
+
+class LibraryBusy(LibraryError):
+    """Another process kept the library locked for writing longer than we waited."""
+
+    def __init__(self, folder: Path, waited: float) -> None:
+        super().__init__(
+            f"the library at {folder} is busy: another program has been writing to it for"
+            f" over {waited:g} s ({BUSY_MESSAGE}); nothing was changed, try again later"
+        )
 
 
 class InvalidValue(LibraryError, ValueError):
@@ -123,6 +148,83 @@ class UserState:
     read: bool = False
     read_at: str | None = None
     tags: list[str] = field(default_factory=list)
+    archived: bool = False
+
+
+@dataclass
+class DeletedPapers:
+    """What delete_papers() removed, rows as they were: restore_papers() puts them back."""
+
+    papers: list[dict] = field(default_factory=list)
+    states: list[dict] = field(default_factory=list)
+    tags: list[tuple[int, str]] = field(default_factory=list)
+    sightings: list[dict] = field(default_factory=list)
+
+    @property
+    def ids(self) -> list[int]:
+        return [paper["id"] for paper in self.papers]
+
+
+_OPEN_SERIAL = itertools.count(1)
+
+
+def _copy_database(conn: sqlite3.Connection, target: Path) -> None:
+    # The backup API copies a consistent snapshot, WAL content included.
+    copy = sqlite3.connect(str(target))
+    try:
+        conn.backup(copy)
+    finally:
+        copy.close()
+
+
+def _digest_status(row: dict) -> str:
+    """imported, failed, or duplicate (a copy of a digest already imported)."""
+    if row["status"] == "imported" and (row["error"] or "").startswith(DUPLICATE_PREFIX):
+        return "duplicate"
+    return row["status"]
+
+
+def _writable(path: Path) -> bool:
+    """Whether a library can be written: the file (when it exists) and its folder, which
+    must take the -wal and -shm files."""
+    if path.exists() and not os.access(path, os.W_OK):
+        return False
+    folder = path if path.is_dir() else path.parent
+    return os.access(folder, os.W_OK | os.X_OK)
+
+
+def _is_busy(error: sqlite3.OperationalError) -> bool:
+    text = str(error).lower()
+    return "database is locked" in text or "database is busy" in text
+
+
+def _mark_open(folder: Path) -> Path | None:
+    mark = folder / f"{OPEN_MARK}{socket.gethostname()}-{os.getpid()}-{next(_OPEN_SERIAL)}"
+    try:
+        mark.touch()
+    except OSError:
+        return None  # without a marker, a crash only costs the check at the next open
+    return mark
+
+
+def _stale_open_marks(folder: Path) -> list[Path]:
+    """Markers left by processes of this host that are gone without closing the library."""
+    host = socket.gethostname()
+    stale = []
+    for mark in folder.glob(f"{OPEN_MARK}*"):
+        mark_host, _, rest = mark.name[len(OPEN_MARK):].rpartition("-")[0].rpartition("-")
+        pid_text = rest
+        if mark_host != host or not pid_text.isdigit():
+            continue  # another machine's process (a shared folder): cannot tell
+        if not _pid_alive(int(pid_text)):
+            stale.append(mark)
+    return stale
+
+
+def _pid_alive(pid: int) -> bool:
+    from reader.lock import _pid_alive as alive
+
+    return alive(pid)
 
 
 def now_iso() -> str:
@@ -141,6 +243,19 @@ def title_key(title: str | None) -> str | None:
 def normalize_path(path: str | os.PathLike) -> str:
     """The absolute form of a digest path, so one file is one digest whatever the cwd."""
     return str(Path(path).expanduser().absolute())
+
+
+def stored_path(path: str | os.PathLike) -> str:
+    """A digest's path as the library stores it: normalize_path, with the bytes of a file
+    name that is not UTF-8 (os.fsdecode's lone surrogates, which SQLite cannot store)
+    written as "\\xNN"; the same file always gives the same text."""
+    path = normalize_path(path)
+    if not _SURROGATE_RE.search(path):
+        return path
+    try:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate that stands for no byte
+        return path.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def normalize_arxiv_id(arxiv_id: str | None) -> str | None:
@@ -167,7 +282,11 @@ def _blank_to_none(value: Any) -> Any:
 class Library:
     """A library folder's SQLite database. Use one instance per thread, one thread at a time."""
 
-    def __init__(self, folder: str | os.PathLike | None = None) -> None:
+    def __init__(
+        self, folder: str | os.PathLike | None = None, *, read_only: bool | None = None
+    ) -> None:
+        """Open (or create) the library; read_only=None opens it read-only when the file
+        or its folder cannot be written (a library on read-only media can still be read)."""
         if folder is None:
             from reader.config import default_library_dir
 
@@ -175,9 +294,12 @@ class Library:
         self.folder = Path(folder).expanduser()
         self.folder.mkdir(parents=True, exist_ok=True)
         self.path = self.folder / DB_NAME
-        conn = sqlite3.connect(
-            str(self.path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
-        )
+        # How long a write waits for another process's write transaction (a long import).
+        self.lock_wait = LOCK_WAIT_S
+        self._open_mark: Path | None = None
+        self._refuse_empty_file()
+        self.read_only = not _writable(self.path) if read_only is None else read_only
+        conn = self._connect()
         self.conn = conn
         self._db: Any = None
         self._savepoints = 0
@@ -185,10 +307,80 @@ class Library:
         self._counts_version: tuple[int, int] | None = None
         try:
             self._configure()
-            self._migrate()
+            if self.read_only:
+                self._check_readable_version()
+            else:
+                self._check_if_unclean()
+                self._migrate()
         except sqlite3.DatabaseError as exc:
             conn.close()
+            self._unmark_open()
             raise LibraryError(f"cannot open the library {self.path}: {exc}") from exc
+        except BaseException:
+            conn.close()
+            self._unmark_open()
+            raise
+
+    def _refuse_empty_file(self) -> None:
+        """SQLite takes a 0-byte file for a new database and would fill it with an empty
+        library: a library file emptied by a crash or a bad copy must not vanish that way."""
+        try:
+            size = self.path.stat().st_size
+        except FileNotFoundError:
+            return
+        if size == 0 and not Path(f"{self.path}-wal").exists():
+            raise LibraryError(
+                f"the library file {self.path} is empty (0 bytes): it was left as it is."
+                f" Restore it from a backup ({DB_NAME}.bak-*), or delete it to start a new"
+                " library"
+            )
+
+    def _connect(self) -> sqlite3.Connection:
+        if not self.read_only:
+            return sqlite3.connect(
+                str(self.path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+            )
+        if not self.path.exists():
+            raise LibraryError(f"there is no library at {self.folder} (and it cannot be created)")
+        # mode=ro still needs to create the -shm file; on a folder nobody may write to,
+        # the file is read as immutable (no other process can be changing it there).
+        mode = "ro" if _writable(self.folder) else "ro&immutable=1"
+        uri = f"{self.path.absolute().as_uri()}?mode={mode}"
+        return sqlite3.connect(
+            uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+        )
+
+    def _check_readable_version(self) -> None:
+        version = self.schema_version
+        if version != migrations.latest_version():
+            raise LibraryError(
+                f"the library at {self.folder} is read-only and was written by another version"
+                f" of Digest Reader (schema {version}, this one uses {migrations.latest_version()})"
+            )
+
+    def _check_if_unclean(self) -> None:
+        """Before writing to a library that a process left without closing it (it crashed,
+        was killed, or the machine lost power), check its pages: writing to a damaged file
+        spreads the damage. Each open library leaves a marker file that close() removes."""
+        stale = _stale_open_marks(self.folder)
+        if stale:
+            result = [row[0] for row in self.conn.execute("PRAGMA quick_check(5)")]
+            if result != ["ok"]:
+                raise LibraryError(
+                    f"the library {self.path} is damaged ({'; '.join(result)[:300]}); nothing"
+                    f" was written to it. Restore it from a backup ({DB_NAME}.bak-*), or"
+                    " recover it with: sqlite3 library.sqlite3 .recover"
+                )
+            for mark in stale:
+                with contextlib.suppress(OSError):
+                    mark.unlink()
+        self._open_mark = _mark_open(self.folder)
+
+    def _unmark_open(self) -> None:
+        mark, self._open_mark = self._open_mark, None
+        if mark is not None:
+            with contextlib.suppress(OSError):
+                mark.unlink()
 
     # ------------------------------------------------------------ connection and schema
 
@@ -224,7 +416,7 @@ class Library:
         if version == migrations.latest_version():
             return
         if self._has_content():
-            self._backup(self.folder / f"{DB_NAME}.bak-v{version}")
+            self._backup(version)
         for number in range(version, migrations.latest_version()):
             with self.transaction():
                 if self.schema_version != number:
@@ -235,13 +427,32 @@ class Library:
     def _has_content(self) -> bool:
         return self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
 
-    def _backup(self, target: Path) -> None:
-        # The backup API copies a consistent snapshot, WAL content included.
-        copy = sqlite3.connect(str(target))
+    def _backup(self, version: int) -> None:
+        """Copy the library to `library.sqlite3.bak-v<version>` before migrating it: written
+        under a temporary name and renamed once complete, so a copy cut short (a full disk)
+        never replaces a good one; an earlier copy of that name is kept under a dated name,
+        and the BACKUPS_KEPT newest copies stay."""
+        target = self.folder / f"{DB_NAME}.bak-v{version}"
+        partial = self.folder / f".{target.name}.partial"
         try:
-            self.conn.backup(copy)
-        finally:
-            copy.close()
+            with contextlib.suppress(FileNotFoundError):
+                partial.unlink()  # left by a copy that was cut short
+            _copy_database(self.conn, partial)
+        except (OSError, sqlite3.Error) as exc:
+            with contextlib.suppress(OSError):
+                partial.unlink()
+            raise LibraryError(
+                f"cannot back up the library before upgrading it ({exc}); nothing was changed"
+            ) from exc
+        if target.exists():
+            stamp = datetime.fromtimestamp(target.stat().st_mtime).strftime("%Y%m%d-%H%M%S")
+            os.replace(target, target.with_name(f"{target.name}-{stamp}"))
+        os.replace(partial, target)
+        backups = [p for p in self.folder.glob(f"{DB_NAME}.bak-v*") if BACKUP_RE.match(p.name)]
+        backups.sort(key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        for old in backups[BACKUPS_KEPT:]:
+            with contextlib.suppress(OSError):
+                old.unlink()
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -252,7 +463,7 @@ class Library:
             with self._savepoint():
                 yield self.conn
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        self._begin_immediate()
         try:
             yield self.conn
         except BaseException:
@@ -261,6 +472,27 @@ class Library:
             raise
         else:
             self.conn.execute("COMMIT")
+
+    def _begin_immediate(self) -> None:
+        """BEGIN IMMEDIATE, retried with backoff for up to lock_wait seconds: one busy
+        timeout is shorter than a long import in another process, and a write that gives
+        up then (a digest arriving in `watch`, a `tag`) would be lost."""
+        if self.read_only:
+            raise LibraryError(f"the library at {self.folder} is read-only: it cannot be changed")
+        deadline = time.monotonic() + self.lock_wait
+        delay = 0.05
+        while True:
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if not _is_busy(exc):
+                    raise
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise LibraryBusy(self.folder, self.lock_wait) from exc
+                time.sleep(min(delay, remaining))
+                delay = min(delay * 2, 2.0)
 
     @contextlib.contextmanager
     def _savepoint(self) -> Iterator[None]:
@@ -282,9 +514,11 @@ class Library:
             self._savepoints -= 1
 
     def close(self) -> None:
-        with contextlib.suppress(sqlite3.Error):
-            self.conn.execute("PRAGMA optimize")  # keeps the planner's statistics fresh
+        if not self.read_only:
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.execute("PRAGMA optimize")  # keeps the planner's statistics fresh
         self.conn.close()
+        self._unmark_open()
 
     def __enter__(self) -> "Library":
         return self
@@ -302,8 +536,11 @@ class Library:
     def store_digest(self, path: str | os.PathLike, sha256: str, parsed: ParsedDigest) -> Digest:
         """Store a parsed digest in one transaction: match or create its papers (filling what
         they lack), and replace this digest's sightings. User state is never touched."""
-        path = normalize_path(path)
+        path = stored_path(path)
         with self.transaction():
+            original = self._original_of(path, sha256)
+            if original is not None:
+                return self._store_duplicate(path, sha256, parsed, original)
             digest_id = self._digest_row_id(path)
             merger = _PaperMerger(self.conn, now_iso())
             sightings = merger.resolve(parsed.entries)
@@ -322,6 +559,37 @@ class Library:
             )
         return self._digest(digest_id)
 
+    def _original_of(self, path: str, sha256: str) -> str | None:
+        """The path of another digest already imported with the same content, when its file
+        is still there: this one is then a copy (a renamed download), whose papers must not
+        count as seen twice. A digest whose file is gone was moved here: it is forgotten."""
+        for digest_id, other in self.conn.execute(
+            "SELECT id, path FROM digests WHERE sha256 = ? AND path != ? AND status = 'imported'"
+            " AND error IS NULL ORDER BY id",
+            (sha256, path),
+        ).fetchall():
+            if os.path.exists(other):
+                return other
+            self.conn.execute("DELETE FROM sightings WHERE digest_id = ?", (digest_id,))
+            self.conn.execute("DELETE FROM digests WHERE id = ?", (digest_id,))
+        return None
+
+    def _store_duplicate(
+        self, path: str, sha256: str, parsed: ParsedDigest, original: str
+    ) -> Digest:
+        # Stored as imported (so an unchanged file is not read again) with no sightings;
+        # the error column marks it as a duplicate (see DUPLICATE_PREFIX).
+        message = f"{DUPLICATE_PREFIX} {original}: its papers are counted once"
+        digest_id = self._digest_row_id(path)
+        self.conn.execute("DELETE FROM sightings WHERE digest_id = ?", (digest_id,))
+        self.conn.execute(
+            "UPDATE digests SET sha256 = ?, format = ?, date = ?, status = 'imported',"
+            " error = ?, entries = 0, new = 0, merged = 0, imported_at = ? WHERE id = ?",
+            (sha256, parsed.format, parsed.date, message, now_iso(), digest_id),
+        )
+        parsed.warnings.append(message)  # the importer passes the parser's warnings on
+        return self._digest(digest_id)
+
     def _digest_row_id(self, path: str) -> int:
         row = self.conn.execute("SELECT id FROM digests WHERE path = ?", (path,)).fetchone()
         if row:
@@ -334,7 +602,7 @@ class Library:
 
     def record_failure(self, path: str | os.PathLike, sha256: str | None, error: str) -> Digest:
         """Record that `path` could not be imported; sightings of an earlier good import stay."""
-        path = normalize_path(path)
+        path = stored_path(path)
         with self.transaction():
             digest_id = self._digest_row_id(path)
             self.conn.execute(
@@ -347,18 +615,38 @@ class Library:
 
     def remove_digest(self, path: str | os.PathLike) -> bool:
         """Forget a digest and its sightings (its file is gone). Papers and user state stay."""
-        path = normalize_path(path)
+        path = stored_path(path)
         with self.transaction():
             row = self.conn.execute("SELECT id FROM digests WHERE path = ?", (path,)).fetchone()
             if not row:
                 return False
+            self._hand_sightings_to_a_copy(row[0])
             self.conn.execute("DELETE FROM sightings WHERE digest_id = ?", (row[0],))
             self.conn.execute("DELETE FROM digests WHERE id = ?", (row[0],))
         return True
 
+    def _hand_sightings_to_a_copy(self, digest_id: int) -> None:
+        """A digest that goes while a copy of it stays: the copy now counts its papers."""
+        copy = self.conn.execute(
+            "SELECT c.id FROM digests c JOIN digests d ON d.sha256 = c.sha256"
+            " WHERE d.id = ? AND d.error IS NULL AND c.id != d.id AND c.status = 'imported'"
+            " AND c.error LIKE ? ORDER BY c.id LIMIT 1",
+            (digest_id, f"{DUPLICATE_PREFIX}%"),
+        ).fetchone()
+        if copy is None:
+            return
+        self.conn.execute(
+            "UPDATE sightings SET digest_id = ? WHERE digest_id = ?", (copy[0], digest_id)
+        )
+        self.conn.execute(
+            "UPDATE digests SET error = NULL, (entries, new, merged) ="
+            " (SELECT entries, new, merged FROM digests WHERE id = ?) WHERE id = ?",
+            (digest_id, copy[0]),
+        )
+
     def digest_by_path(self, path: str | os.PathLike) -> Digest | None:
         row = self.conn.execute(
-            "SELECT id FROM digests WHERE path = ?", (normalize_path(path),)
+            "SELECT id FROM digests WHERE path = ?", (stored_path(path),)
         ).fetchone()
         return self._digest(row[0]) if row else None
 
@@ -381,7 +669,7 @@ class Library:
         return [
             {
                 "id": row["id"], "file": row["path"], "format": row["format"],
-                "status": row["status"], "entries": row["entries"], "new": row["new"],
+                "status": _digest_status(row), "entries": row["entries"], "new": row["new"],
                 "merged": row["merged"], "error": row["error"], "imported_at": row["imported_at"],
             }
             for row in self._rows("SELECT * FROM digests ORDER BY id")
@@ -403,9 +691,11 @@ class Library:
         node = parse_query(query)
         compiled = self._compiled(node)
         direction = "DESC" if descending else "ASC"
-        if sort not in STATE_SORTS and self._walk_sort_index(query, reach):
-            compiled = compile_query(node, lookups=False)
+        if sort not in STATE_SORTS and self._walk_sort_index(query, reach, sort):
+            compiled = compile_query(node, lookups=False, hide_archived=self._hides_archived(node))
         where, params = compiled.where, compiled.params
+        if sort in SIGHTING_SORTS:
+            return [self._sighting_sorted(node, sort, direction, where, params)]
         if sort not in STATE_SORTS:
             return [(
                 f"SELECT p.id FROM papers p WHERE {where}"
@@ -426,10 +716,33 @@ class Library:
         arms = [(with_value, params), (without_value, params)]
         return arms if descending else arms[::-1]  # no value sorts lowest
 
+    def _sighting_sorted(
+        self, node: Node | None, sort: str, direction: str, where: str, params: list
+    ) -> tuple[str, list]:
+        """Sorted by the paper's sighting in the digest(s) the query is limited to, papers
+        without one last: a digest's papers in the digest's own order, or by its score."""
+        scope = digest_scope(node)
+        scope_sql, scope_params = "", []
+        if scope is not None:
+            scope_sql = f" AND x.digest_id IN ({digest_ids_sql(scope, scope_params)})"
+        value = SORT_COLUMNS[sort].format(scope=scope_sql)
+        order, order_params = f"{value} IS NULL, {value} {direction}", [*scope_params, *scope_params]
+        if sort == "score":  # equal scores keep the digest's own order
+            order += f", {SORT_COLUMNS['position'].format(scope=scope_sql)}"
+            order_params += scope_params
+        return (
+            f"SELECT p.id FROM papers p WHERE {where} ORDER BY {order}, p.id {direction}",
+            [*params, *order_params],
+        )
+
     def _sorted_ids(
         self, query: str, sort: str, descending: bool, limit: int | None = None, offset: int = 0
     ) -> list[int]:
         ids: list[int] = []
+        if limit is not None and limit > MAX_INTEGER:
+            limit = None  # more than any library holds: no limit (SQLite cannot take it)
+        if offset > MAX_INTEGER:
+            return ids
         known = self._memo_get(("count", query))  # only a valid query has a count
         if known is not None and offset >= known and sort in SORT_COLUMNS:
             return ids  # no match (or none left): spare the search
@@ -463,15 +776,32 @@ class Library:
 
     def count(self, query: str = "") -> int:
         """Number of papers matching `query`. Raises QueryError."""
-        return self._memo(("count", query), lambda: self._count_node(parse_query(query)))
+        return self._memo(("count", query), lambda: self._count_query(parse_query(query)))
 
-    def _walk_sort_index(self, query: str, reach: int | None) -> bool:
+    def _count_query(self, node: Node | None) -> int:
+        if self._hides_archived(node):  # the shortcuts below count archived papers too
+            compiled = self._compiled(node)
+            sql = f"SELECT count(*) FROM papers p WHERE {compiled.where}"
+            return self.conn.execute(sql, compiled.params).fetchone()[0]
+        return self._count_node(node)
+
+    def _archived_count(self) -> int:
+        return self._memo(("archived",), lambda: self.conn.execute(
+            "SELECT count(*) FROM paper_state WHERE archived = 1"
+        ).fetchone()[0])
+
+    def _hides_archived(self, node: Node | None) -> bool:
+        """Whether this query must leave archived papers out: it does not ask about them,
+        and there are some (usually none, and then every query stays as fast as before)."""
+        return not mentions_archived(node) and self._archived_count() > 0
+
+    def _walk_sort_index(self, query: str, reach: int | None, sort: str = "added") -> bool:
         """Whether to find the first `reach` matches by walking the sort index and checking
         each paper, rather than fetching every match by id and sorting them: when matches
         are dense enough that the walk stops early. Decided on the count of the query when
         it is known (the paper list counts a query before it reads its first page)."""
         matches = self._memo_get(("count", query))
-        if matches is None:
+        if matches is None or sort in SIGHTING_SORTS:  # no index to walk for these
             return False
         total = self._paper_id_bound()
         walked = total if reach is None else min(reach, total)
@@ -522,11 +852,12 @@ class Library:
         """The query compiled for this library: full-text matches lead the lookup only when
         one of them is selective; common words are checked while walking an index."""
         node = parse_query(query) if isinstance(query, str) else query
-        compiled = compile_query(node)
+        hide = self._hides_archived(node)
+        compiled = compile_query(node, hide_archived=hide)
         if compiled.matches:
             common = self._paper_id_bound() // LOOKUP_COST
             if all(self._fts_count(m) > common for m in compiled.matches):
-                compiled = compile_query(node, fts_drives=False)
+                compiled = compile_query(node, fts_drives=False, hide_archived=hide)
         return compiled
 
     def _paper_id_bound(self) -> int:
@@ -593,6 +924,8 @@ class Library:
 
     def get_paper(self, paper_id: int) -> dict:
         """One paper in the CLI `show --json` shape, with every sighting. Raises UnknownPaper."""
+        if not 0 <= int(paper_id) <= MAX_INTEGER:
+            raise UnknownPaper(paper_id)
         papers = self._paper_dicts([paper_id], full=True)
         if not papers:
             raise UnknownPaper(paper_id)
@@ -604,7 +937,7 @@ class Library:
             tags = self._tags_of(chunk)
             sightings = self._sightings_of(chunk)
             for row in self._rows(
-                "SELECT p.*, s.rating, s.read, s.read_at, s.note FROM papers p"
+                "SELECT p.*, s.rating, s.read, s.read_at, s.note, s.archived FROM papers p"
                 " LEFT JOIN paper_state s ON s.paper_id = p.id"
                 f" WHERE p.id IN ({_marks(chunk)})",
                 chunk,
@@ -650,6 +983,7 @@ class Library:
         return [
             r[0] for r in self.conn.execute(
                 "SELECT rowid FROM papers_fts WHERE papers_fts MATCH ? AND rowid != ?"
+                " AND rowid NOT IN (SELECT paper_id FROM paper_state WHERE archived = 1)"
                 " ORDER BY bm25(papers_fts, 4.0, 1.0, 1.0, 0.0, 0.0) LIMIT ?",
                 (match, paper_id, limit),
             )
@@ -688,10 +1022,11 @@ class Library:
 
     def sidebar_counts(self) -> dict[str, int]:
         """Counts for the sidebar's fixed entries."""
-        total = self.conn.execute("SELECT count(*) FROM papers").fetchone()[0]
+        archived = self._archived_count()
+        total = self.conn.execute("SELECT count(*) FROM papers").fetchone()[0] - archived
         read, rated, noted = self.conn.execute(
             "SELECT count(*) FILTER (WHERE read = 1), count(rating),"
-            " count(*) FILTER (WHERE note IS NOT NULL) FROM paper_state"
+            " count(*) FILTER (WHERE note IS NOT NULL) FROM paper_state WHERE archived = 0"
         ).fetchone()
         return {"all": total, "unread": total - read, "rated": rated, "has_note": noted}
 
@@ -700,7 +1035,9 @@ class Library:
         return [
             (row[0], row[1])
             for row in self.conn.execute(
-                "SELECT min(tag), count(*) FROM paper_tags GROUP BY tag ORDER BY tag"
+                "SELECT min(tag), count(*) FROM paper_tags WHERE paper_id NOT IN"
+                " (SELECT paper_id FROM paper_state WHERE archived = 1)"
+                " GROUP BY tag ORDER BY tag"
             )
         ]
 
@@ -708,6 +1045,9 @@ class Library:
 
     def _check_ids(self, ids: Iterable[int]) -> list[int]:
         ids = list(dict.fromkeys(int(i) for i in ids))
+        for paper_id in ids:
+            if not 0 <= paper_id <= MAX_INTEGER:  # SQLite could not even look it up
+                raise UnknownPaper(paper_id)
         known: set[int] = set()
         for chunk in _chunks(ids):
             known.update(
@@ -813,6 +1153,7 @@ class Library:
                 state = states[row["paper_id"]]
                 state.rating, state.note = row["rating"], row["note"]
                 state.read, state.read_at = bool(row["read"]), row["read_at"]
+                state.archived = bool(row["archived"])
         return states
 
     def restore_user_state(self, states: dict[int, UserState]) -> None:
@@ -821,13 +1162,100 @@ class Library:
             self._check_ids(states)
             self._ensure_state(list(states))
             self.conn.executemany(
-                "UPDATE paper_state SET rating = ?, note = ?, read = ?, read_at = ?"
-                " WHERE paper_id = ?",
-                [(s.rating or None, _blank_to_none(s.note), int(s.read), s.read_at, i)
-                 for i, s in states.items()],
+                "UPDATE paper_state SET rating = ?, note = ?, read = ?, read_at = ?,"
+                " archived = ? WHERE paper_id = ?",
+                [(s.rating or None, _blank_to_none(s.note), int(s.read), s.read_at,
+                  int(s.archived), i) for i, s in states.items()],
             )
             for paper_id, state in states.items():
                 self._replace_tags(paper_id, clean_tags(state.tags))
+
+    # ------------------------------------------------------------ archive and delete
+
+    def archive_papers(self, ids: Iterable[int], archived: bool = True) -> None:
+        """Archive papers (hidden from every list but `is:archived`) or bring them back."""
+        with self.transaction():
+            ids = self._check_ids(ids)
+            self._ensure_state(ids)
+            self.conn.executemany(
+                "UPDATE paper_state SET archived = ? WHERE paper_id = ?",
+                [(int(bool(archived)), i) for i in ids],
+            )
+
+    def delete_papers(self, ids: Iterable[int]) -> DeletedPapers:
+        """Delete papers with their sightings and user state, in one transaction; returns
+        what was removed, for restore_papers() (undo). A digest that still lists a deleted
+        paper does not bring it back unless the file changes and is imported again."""
+        with self.transaction():
+            ids = self._check_ids(ids)
+            removed = DeletedPapers()
+            for chunk in _chunks(ids):
+                marks = _marks(chunk)
+                removed.papers += self._rows(f"SELECT * FROM papers WHERE id IN ({marks})", chunk)
+                removed.states += self._rows(
+                    f"SELECT * FROM paper_state WHERE paper_id IN ({marks})", chunk)
+                removed.tags += [tuple(r) for r in self.conn.execute(
+                    f"SELECT paper_id, tag FROM paper_tags WHERE paper_id IN ({marks})", chunk)]
+                removed.sightings += self._rows(
+                    f"SELECT * FROM sightings WHERE paper_id IN ({marks})", chunk)
+                # Children first (foreign keys); the papers' FTS rows have no trigger.
+                for table, column in (("paper_tags", "paper_id"), ("paper_state", "paper_id"),
+                                      ("sightings", "paper_id"), ("papers_fts", "rowid"),
+                                      ("papers", "id")):
+                    self.conn.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", chunk)
+            self._recount_entries({s["digest_id"] for s in removed.sightings})
+        return removed
+
+    def restore_papers(self, removed: DeletedPapers) -> None:
+        """Put back papers deleted by delete_papers(), with the same ids, in one transaction.
+        Sightings in digests forgotten meanwhile stay out."""
+        if not removed.papers:
+            return
+        with self.transaction():
+            ids = removed.ids
+            for chunk in _chunks(ids):
+                clash = self.conn.execute(
+                    f"SELECT id FROM papers WHERE id IN ({_marks(chunk)}) LIMIT 1", chunk
+                ).fetchone()
+                if clash:
+                    raise InvalidValue(f"paper {clash[0]} is already in the library")
+            try:
+                self._insert_rows("papers", [{**p, "seen": 0} for p in removed.papers])
+            except sqlite3.IntegrityError:
+                raise InvalidValue(
+                    "cannot restore the papers: a digest imported since brought them back"
+                ) from None
+            self.conn.executemany(
+                "INSERT INTO papers_fts (rowid, title, authors, abstract) VALUES (?, ?, ?, ?)",
+                [_fts_values({**p, "authors": json.loads(p["authors"] or "[]")})
+                 for p in removed.papers],
+            )
+            self._insert_rows("paper_state", removed.states)  # triggers put the note back in FTS
+            self.conn.executemany(
+                "INSERT INTO paper_tags (paper_id, tag) VALUES (?, ?)", removed.tags
+            )
+            digests = {r[0] for r in self.conn.execute("SELECT id FROM digests")}
+            self._insert_rows(  # the sightings trigger counts `seen` again
+                "sightings", [s for s in removed.sightings if s["digest_id"] in digests]
+            )
+            self._recount_entries({s["digest_id"] for s in removed.sightings} & digests)
+
+    def _insert_rows(self, table: str, rows: list[dict]) -> None:
+        if not rows:
+            return
+        columns = list(rows[0])
+        self.conn.executemany(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({_marks(columns)})",
+            [[row[c] for c in columns] for row in rows],
+        )
+
+    def _recount_entries(self, digest_ids: Iterable[int]) -> None:
+        """A digest's `entries` is the number of papers it lists that the library holds."""
+        self.conn.executemany(
+            "UPDATE digests SET entries = (SELECT count(*) FROM sightings WHERE digest_id = ?1)"
+            " WHERE id = ?1",
+            [(i,) for i in digest_ids],
+        )
 
     # ------------------------------------------------------------ saved searches
 
@@ -933,6 +1361,7 @@ def _paper_dict(row: dict, tags: list[str], sightings: list[dict], full: bool) -
         paper["added"] = row["added"]
         paper["seen"] = row["seen"]
         paper["read_at"] = row["read_at"]
+        paper["archived"] = bool(row["archived"])
         paper["sightings"] = [
             {
                 "file": s["path"], "format": s["format"], "position": s["position"],

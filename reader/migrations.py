@@ -198,12 +198,34 @@ def _v3_cheaper_fts_writes(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+# v4: archiving. A user-state flag, so it lives in paper_state (the importer never writes
+# there); the partial index keeps "is any paper archived?" and the default exclusion cheap
+# when, as usual, few papers are.
+def _v4_archived(conn: sqlite3.Connection) -> None:
+    conn.execute("ALTER TABLE paper_state ADD COLUMN archived INTEGER NOT NULL DEFAULT 0")
+    conn.execute(
+        "CREATE INDEX paper_state_archived ON paper_state(paper_id) WHERE archived = 1"
+    )
+
+
+# v5: a paper's date for year: and the published sort: its publication date, else the
+# year and month of its arXiv id (query.PAPER_DATE is the same expression).
+def _v5_paper_date(conn: sqlite3.Connection) -> None:
+    conn.execute(
+        "CREATE INDEX papers_date ON papers(coalesce(published,"
+        " CASE WHEN arxiv_id GLOB '[0-9][0-9][0-9][0-9].*'"
+        " THEN '20' || substr(arxiv_id, 1, 2) || '-' || substr(arxiv_id, 3, 2) END))"
+    )
+
+
 # MIGRATIONS[n] upgrades a library from schema version n to n + 1. Append only; never edit
 # a released migration.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v1_initial_schema,
     _v2_saved_searches,
     _v3_cheaper_fts_writes,
+    _v4_archived,
+    _v5_paper_date,
 ]
 
 

@@ -53,6 +53,8 @@ class ParsedDigest:
     entries: list[Entry] = field(default_factory=list)
     date: str | None = None  # ISO date of the digest when it states one
     warnings: list[str] = field(default_factory=list)
+    confidence: float | None = None  # how well the chosen parse explains the text, 0..1
+    ids_in_text: int = 0  # distinct paper identifiers anywhere in the text
 
 
 @dataclass

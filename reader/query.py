@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Union
 
 RATING_RANGE = range(0, 6)  # 0 means "not rated"
+MAX_DEPTH = 50  # nesting of ( and -: far past any real query, far below Python's recursion limit
+MAX_NUMBER = 2**63 - 1  # SQLite's largest integer
 COMPARISON_RE = re.compile(r"^(>=|<=|>|<|=)?(\d+)$")
 
-IS_VALUES = ("read", "unread", "rated", "unrated", "tagged", "untagged")
+IS_VALUES = ("read", "unread", "rated", "unrated", "tagged", "untagged", "archived")
 HAS_VALUES = (
     "note", "code", "abstract", "pdf", "doi", "arxiv", "tags", "rating", "translation", "homepage",
 )
@@ -136,6 +139,7 @@ class _Parser:
     def __init__(self, tokens: list[_Token], prefix_last: bool) -> None:
         self.tokens = tokens
         self.pos = 0
+        self.depth = 0  # open "(" and "-" around the current token: bounds the recursion
         self.prefix_index = len(tokens) - 1 if prefix_last else -1
 
     def peek(self) -> str | None:
@@ -174,9 +178,18 @@ class _Parser:
             self.pos += 1
             if self.peek() in (None, ")", "OR", "AND"):
                 raise QueryError("nothing to exclude after '-'")
-            child = self.unary()
+            child = self._nested(self.unary)
             return Not(child) if child is not None else None
         return self.atom()
+
+    def _nested(self, parse: Callable[[], Node | None]) -> Node | None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise QueryError(f"query too deeply nested (more than {MAX_DEPTH} levels of ( or -)")
+        try:
+            return parse()
+        finally:
+            self.depth -= 1
 
     def atom(self) -> Node | None:
         token = self.tokens[self.pos]
@@ -185,7 +198,7 @@ class _Parser:
         if token.kind == "(":
             if self.peek() == ")":
                 raise QueryError("empty parentheses: put a search term inside ( )")
-            node = self.or_expr()
+            node = self._nested(self.or_expr)
             if self.peek() != ")":
                 raise QueryError("unclosed parenthesis: add a ')'")
             self.pos += 1
@@ -264,7 +277,14 @@ def _comparison(key: str, value: str) -> tuple[str, int]:
             f"{key}:{value}: expected a number, optionally after >, >=, < or <= "
             f"(e.g. {_EXAMPLES[key]})"
         )
-    return match.group(1) or "=", int(match.group(2))
+    digits = match.group(2).lstrip("0") or "0"
+    if len(digits) > len(str(MAX_NUMBER)) or int(digits) > MAX_NUMBER:
+        raise QueryError(f"{key}:{_snippet(value)}: the number is too large")
+    return match.group(1) or "=", int(digits)
+
+
+def _snippet(text: str, size: int = 20) -> str:
+    return text if len(text) <= size else text[:size] + "…"
 
 
 def _searchable(text: str) -> bool:
@@ -296,7 +316,8 @@ class CompiledQuery:
 
 
 def compile_query(
-    node: Node | None, fts_drives: bool = True, lookups: bool = True
+    node: Node | None, fts_drives: bool = True, lookups: bool = True,
+    hide_archived: bool = False,
 ) -> CompiledQuery:
     """Compile the AST. With fts_drives=False, full-text conditions are only checked, never
     used to look papers up one by one: for common words, walking an index in sort order
@@ -309,6 +330,9 @@ def compile_query(
         where = where.replace("p.id IN (", "+p.id IN (")
     elif not fts_drives:
         where = where.replace(_FTS_IN, f"+{_FTS_IN}")
+    if hide_archived:
+        # Added after the `+` rewrites: this condition must never lead the lookup.
+        where = f"({where}) AND {ARCHIVED_OUT}"
     fts_only = None if node is None else _fts_expression(node)
     matches = () if node is None else tuple(_driving_matches(node))
     return CompiledQuery(where, params, fts_only, matches)
@@ -317,6 +341,32 @@ def compile_query(
 def where_clause(text: str) -> CompiledQuery:
     """Parse and compile in one step; raises QueryError."""
     return compile_query(parse_query(text))
+
+
+ARCHIVED_OUT = "p.id NOT IN (SELECT paper_id FROM paper_state WHERE archived = 1)"
+
+
+def mentions_archived(node: Node | None) -> bool:
+    """Whether the query asks about archiving itself (`is:archived`, `-is:archived`): only
+    such a query sees archived papers; every other one leaves them out."""
+    if isinstance(node, Filter):
+        return node.key == "is" and node.value == "archived"
+    if isinstance(node, Not):
+        return mentions_archived(node.child)
+    if isinstance(node, (And, Or)):
+        return any(mentions_archived(child) for child in node.children)
+    return False
+
+
+def digest_scope(node: Node | None) -> Filter | None:
+    """The `digest:` or `format:` filter that the whole query is limited to (a top-level
+    term), whose sightings give the "position" and "score" sorts; None when there is none."""
+    children = node.children if isinstance(node, And) else (node,)
+    for key in ("digest", "format"):
+        for child in children:
+            if isinstance(child, Filter) and child.key == key:
+                return child
+    return None
 
 
 def fts_phrase(text: str, prefix: bool = False) -> str:
@@ -395,6 +445,7 @@ _IS_SQL = {
     "unrated": f"NOT {_STATE_IN.format('rating IS NOT NULL')}",
     "tagged": "p.id IN (SELECT paper_id FROM paper_tags)",
     "untagged": "p.id NOT IN (SELECT paper_id FROM paper_tags)",
+    "archived": _STATE_IN.format("archived = 1"),
 }
 _HAS_SQL = {
     "note": _STATE_IN.format("note IS NOT NULL"),
@@ -425,34 +476,46 @@ def _filter_sql(node: Filter, params: list) -> str:
     raise QueryError(f"unknown filter '{key}:'")  # unreachable: the parser checks keys
 
 
-def _digest_sql(key: str, value: str, params: list) -> str:
-    if key == "digest":
-        escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+def digest_ids_sql(node: Filter, params: list) -> str:
+    """A SELECT of the ids of the digests a `digest:` or `format:` filter names."""
+    if node.key == "digest":
+        escaped = node.value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         params.append(f"%{escaped}%")
-        condition = "d.path LIKE ? ESCAPE '\\'"
-    else:
-        params.append(value)
-        condition = "d.format = ? COLLATE NOCASE"
+        return "SELECT d.id FROM digests d WHERE d.path LIKE ? ESCAPE '\\'"
+    params.append(node.value)
+    return "SELECT d.id FROM digests d WHERE d.format = ? COLLATE NOCASE"
+
+
+def _digest_sql(key: str, value: str, params: list) -> str:
     # From the (few) digests to their sightings: the sightings primary key starts with digest_id.
-    return (
-        "p.id IN (SELECT s.paper_id FROM sightings s WHERE s.digest_id IN"
-        f" (SELECT d.id FROM digests d WHERE {condition}))"
-    )
+    digests = digest_ids_sql(Filter(key, value), params)
+    return f"p.id IN (SELECT s.paper_id FROM sightings s WHERE s.digest_id IN ({digests}))"
 
 
 def _year_sql(op: str, year: int, params: list) -> str:
-    # Dates are ISO strings, so year bounds are string bounds the published index can use.
+    # Dates are ISO strings, so year bounds are string bounds the papers_date index can use.
     low, high = f"{year:04d}", f"{year + 1:04d}"
+    date = PAPER_DATE
     bounds = {
-        "=": ("p.published >= ? AND p.published < ?", [low, high]),
-        ">=": ("p.published >= ?", [low]),
-        ">": ("p.published >= ?", [high]),
-        "<": ("p.published < ?", [low]),
-        "<=": ("p.published < ?", [high]),
+        "=": (f"{date} >= ? AND {date} < ?", [low, high]),
+        ">=": (f"{date} >= ?", [low]),
+        ">": (f"{date} >= ?", [high]),
+        "<": (f"{date} < ?", [low]),
+        "<=": (f"{date} < ?", [high]),
     }
     sql, values = bounds[op]
     params.extend(values)
     return f"({sql})"
+
+
+# A paper's date: its publication date, else the year and month of its arXiv id (2401.01234
+# is from January 2024), so papers known only by their id are found by year: and sorted.
+# Exactly the expression of the papers_date index (migration 5), which SQLite uses only for
+# the same expression.
+PAPER_DATE = (
+    "coalesce(p.published, CASE WHEN p.arxiv_id GLOB '[0-9][0-9][0-9][0-9].*'"
+    " THEN '20' || substr(p.arxiv_id, 1, 2) || '-' || substr(p.arxiv_id, 3, 2) END)"
+)
 
 
 def _rating_sql(op: str, number: int, params: list) -> str:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import re
 import signal
+import sys
 import threading
 import time
 from collections import Counter, deque
@@ -32,8 +34,9 @@ from watchdog.observers.polling import PollingObserver
 from reader.config import default_watch_dir
 from reader.importer import ImportResult, import_file
 from reader.importer import is_ignored as importer_is_ignored
-from reader.library import Library, LibraryError
+from reader.library import BUSY_MESSAGE, DUPLICATE_PREFIX, Library, LibraryError
 from reader.lock import LibraryLock, LibraryLocked
+from reader.textsafe import json_text, one_line
 
 log = logging.getLogger(__name__)
 
@@ -226,7 +229,7 @@ class FolderWatcher:
             dirnames[:] = sorted(d for d in dirnames if self._wanted(base / d, root))
             for name in filenames:
                 path = base / name
-                if self._wanted(path, root) and path.is_file():
+                if self._wanted(path, root) and path.is_file() and self._leads_inside(path):
                     found.append(path)
         return sorted(found)
 
@@ -419,7 +422,20 @@ class FolderWatcher:
             return 3 * self.debounce
         return self.debounce
 
+    def _leads_inside(self, path: Path) -> bool:
+        """False for a symlink (or a path through one) to a file elsewhere, e.g. /etc/shadow:
+        the folder holds digests, not a way to read any file the user can read."""
+        try:
+            inside = self._root in path.resolve().parents
+        except (OSError, RuntimeError):  # a symlink loop
+            inside = False
+        if not inside:
+            log.info("not importing %s: it leads outside %s", path, self._root)
+        return inside
+
     def _report(self, path: Path) -> None:
+        if not self._leads_inside(path):
+            return
         try:
             self.on_file_ready(path)
         except Exception:
@@ -602,40 +618,97 @@ def run_headless(
     *,
     stop_event: threading.Event | None = None,
     log: Callable[[str], Any] = print,
+    error: Callable[[str], Any] | None = None,
+    json_lines: bool = False,
     debounce: float = 1.0,
     force_polling: bool = False,
     poll_interval: float = 1.0,
 ) -> int:
     """`digest-reader watch`: import what is in the folder, then whatever arrives, until stopped.
 
-    Returns 0 after Ctrl+C, SIGTERM or `stop_event`; 2 when another process has
-    the library open; 1 when the library cannot be opened or the watched folder
-    cannot be created.
+    One line per event goes to `log` (stdout); errors go to `error` (by default stderr,
+    as "digest-reader: error: ..."). With json_lines, each line is a JSON object with an
+    "event" key. Returns 0 after Ctrl+C, SIGTERM or `stop_event`; 2 when another process
+    has the library open or the watched folder is the library's own; 1 when the library
+    cannot be opened or the watched folder cannot be created.
     """
+    out = WatchOutput(log, error, json_lines)
     library_folder = Path(library_folder).expanduser()
     lock = LibraryLock(library_folder)
     try:
         lock.acquire()
     except LibraryLocked as exc:
-        log(f"error: {exc}")
+        out.error(str(exc))
         return 2
     stop = stop_event if stop_event is not None else threading.Event()
     try:
         with _stop_on_signals(stop):
             try:
                 folder = _watch_folder_setting(library_folder, watch_folder)
+                _refuse_library_folder(folder, library_folder)
                 folder.mkdir(parents=True, exist_ok=True)
+            except _WatchRefused as exc:
+                out.error(str(exc))
+                return 2
             except LibraryError as exc:
-                log(f"error: {exc}")
+                out.error(str(exc))
                 return 1
             except OSError as exc:
-                log(f"error: cannot create the watched folder {exc.filename}: {exc.strerror or exc}")
+                out.error(f"cannot create the watched folder {exc.filename}: {exc.strerror or exc}")
                 return 1
-            session = _HeadlessSession(library_folder, folder, log)
+            session = _HeadlessSession(library_folder, folder, out)
             session.run(stop, debounce=debounce, force_polling=force_polling, poll_interval=poll_interval)
         return 0
     finally:
         lock.release()
+
+
+class _WatchRefused(Exception):
+    """A watched folder that cannot work; the message is meant for the user."""
+
+
+def _refuse_library_folder(folder: Path, library_folder: Path) -> None:
+    """The library's own folder (or one inside it) is left out of every scan: watching it
+    would silently import nothing."""
+    watched, library = folder.resolve(), library_folder.resolve()
+    if watched == library or library in watched.parents:
+        raise _WatchRefused(
+            f"the watched folder {one_line(folder)} is the library's own folder or inside it,"
+            " where nothing is imported: choose another folder with --watch DIR"
+        )
+
+
+class WatchOutput:
+    """How `watch` reports: text lines, or JSON lines with an "event" key; errors apart."""
+
+    def __init__(
+        self, log: Callable[[str], Any] = print, error: Callable[[str], Any] | None = None,
+        json_lines: bool = False,
+    ) -> None:
+        self.log = log
+        self.error_log = error if error is not None else _print_error
+        self.json_lines = json_lines
+
+    def event(self, event: str, text: str, **fields: Any) -> None:
+        """One line: `text` (file names in it already escaped), or the fields as JSON."""
+        if self.json_lines:
+            self.log(_json_line({"event": event, **fields}))
+        else:
+            self.log(text)
+
+    def error(self, message: str, **fields: Any) -> None:
+        if self.json_lines:
+            self.error_log(_json_line({"event": "error", "message": message, **fields}))
+        else:
+            self.error_log(f"digest-reader: error: {one_line(message)}")
+
+
+def _print_error(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def _json_line(value: dict) -> str:
+    return json_text(json.dumps(value, ensure_ascii=False))
 
 
 def _watch_folder_setting(library_folder: Path, watch_folder: Path | None) -> Path:
@@ -668,17 +741,19 @@ def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
 class _HeadlessSession:
     """The watcher feeding the import queue, logging one line per import."""
 
-    def __init__(self, library_folder: Path, folder: Path, log: Callable[[str], Any]) -> None:
+    def __init__(self, library_folder: Path, folder: Path, out: WatchOutput) -> None:
         self.library_folder = library_folder
         self.folder = folder
-        self.log = log
+        self.out = out
         self.counts: Counter[str] = Counter()
         self._library: Library | None = None  # opened on the import thread, which alone uses it
+        self._queue: ImportQueue[ImportResult] | None = None
 
     def run(self, stop: threading.Event, **watch_options: Any) -> None:
         queue: ImportQueue[ImportResult] = ImportQueue(
             self._import, self._log_result, on_error=self._log_crash, on_exit=self._close
         )
+        self._queue = queue
         watcher = FolderWatcher(
             self.folder, queue.put, self._log_status,
             exclude=[self.library_folder], **watch_options,
@@ -692,7 +767,7 @@ class _HeadlessSession:
         finally:
             watcher.stop()
             queue.stop()
-        self.log(f"stopped: {self._summary()}")
+        self.out.event("stopped", f"stopped: {self._summary()}", **self._count_fields())
 
     def _catch_up(
         self, watcher: FolderWatcher, queue: ImportQueue[ImportResult], stop: threading.Event
@@ -701,8 +776,12 @@ class _HeadlessSession:
         while not stop.is_set() and not queue.wait_idle(0.2):
             pass
         if not stop.is_set():
-            self.log(f"checked {queued} files already in {self.folder}: {self._summary()}")
-            self.log("waiting for new digests (Ctrl+C stops)")
+            folder = one_line(self.folder)
+            self.out.event(
+                "checked", f"checked {queued} files already in {folder}: {self._summary()}",
+                folder=str(self.folder), files=queued, **self._count_fields(),
+            )
+            self.out.event("waiting", "waiting for new digests (Ctrl+C stops)")
 
     def _import(self, path: Path) -> ImportResult:
         if self._library is None:
@@ -719,36 +798,65 @@ class _HeadlessSession:
     ) -> None:
         if result is None:
             return
-        self.counts[result.status] += 1
-        line = describe_result(result, self._display_name(path))
+        name = self._display_name(path)
+        if result.status == "failed" and BUSY_MESSAGE in (result.error or ""):
+            # Another process held the write lock longer than the library waits (a long
+            # import): the file is not lost, it waits its turn again.
+            self.out.event("busy", f"busy {one_line(name)}: {one_line(result.error)}; trying again",
+                           file=name, error=result.error)
+            if self._queue is not None:
+                self._queue.put(path)
+            return
+        status = "duplicate" if _duplicate_note(result) else result.status
+        self.counts[status] += 1
+        line = describe_result(result, one_line(name))
         if line:
-            self.log(line)
+            self.out.event(
+                status, line, file=name, format=result.format, entries=result.entries,
+                new=result.new, merged=result.merged, error=result.error or _duplicate_note(result),
+            )
 
     def _log_crash(self, path: Path, exc: Exception) -> None:
         self.counts["failed"] += 1
-        self.log(f"failed {self._display_name(path)}: {exc}")
+        name = self._display_name(path)
+        self.out.error(f"failed {name}: {exc}", file=name)
 
     def _log_status(self, kind: str, message: str) -> None:
         if kind != STATUS_STOPPED:
-            self.log(message)
+            self.out.event(kind, one_line(message), message=message)
 
     def _display_name(self, path: Path) -> str:
         try:
-            return path.relative_to(self.folder.resolve()).as_posix()
+            name = path.relative_to(self.folder.resolve()).as_posix()
         except ValueError:
-            return str(path)
+            name = str(path)
+        return os.fsencode(name).decode("utf-8", "backslashreplace")
 
     def _summary(self) -> str:
-        return ", ".join(f"{self.counts[s]} {s}" for s in ("imported", "unchanged", "failed"))
+        shown = ["imported", "unchanged", "failed"] + ["duplicate"] * bool(self.counts["duplicate"])
+        return ", ".join(f"{self.counts[s]} {s}" for s in shown)
+
+    def _count_fields(self) -> dict[str, int]:
+        return {s: self.counts[s] for s in ("imported", "unchanged", "failed", "duplicate")}
+
+
+def _duplicate_note(result: ImportResult) -> str | None:
+    """The note of an import that found a copy of a digest already imported."""
+    if result.status != "imported":
+        return None
+    return next((w for w in result.warnings if w.startswith(DUPLICATE_PREFIX)), None)
 
 
 def describe_result(result: ImportResult, name: str) -> str | None:
     """One log line for an ImportResult; None for a file that had not changed."""
+    duplicate = _duplicate_note(result)
+    if duplicate:
+        return f"duplicate {name}: {one_line(duplicate)}"
     if result.status == "imported":
         return (
             f"imported {name}: {result.format}, {result.entries} entries"
             f" ({result.new} new, {result.merged} merged)"
         )
     if result.status == "failed":
-        return f"failed {name}: {result.error}"
+        return f"failed {name}: {one_line(result.error)}"
     return None

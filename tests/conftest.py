@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,15 @@ import pytest
 # Set before anything imports Qt, so GUI tests never need a display.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-SAMPLES_DIR = Path(__file__).resolve().parents[2] / "shared" / "digests"
+# Test modules import the sample-digest helpers as `shared_data`, whatever folder they sit in.
+if str(Path(__file__).resolve().parent) not in sys.path:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from shared_data import SAMPLES_DIR  # noqa: E402  (../shared/digests; may be absent)
+
+# bench/corpus.py reads DIGEST_SAMPLES_DIR; point it at the same ../shared, never elsewhere.
+os.environ.setdefault("DIGEST_SAMPLES_DIR", str(SAMPLES_DIR))
+
 FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
 
 

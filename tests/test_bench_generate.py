@@ -10,12 +10,16 @@ from bench import generate
 from reader.importer import import_file
 from reader.library import Library
 from reader.parsers import parse_text
+from shared_data import require_samples
 
 SIZE = 120
 
 
 @pytest.fixture(scope="module")
 def digests(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    # bench/corpus.py draws its word pools from the samples (DIGEST_SAMPLES_DIR, set in conftest);
+    # its fallback pools are too small for a whole run, so without ../shared/digests this skips.
+    require_samples()
     folder = tmp_path_factory.mktemp("bench") / "digests"
     return folder, generate.generate(SIZE, folder, log=lambda *_: None)
 

@@ -13,8 +13,7 @@ from paper_factory import digest, entry
 from reader.importer import decode, expand_paths, import_file, import_paths, is_ignored
 from reader.library import Library
 from reader.parsers.base import REGISTRY
-
-SAMPLES_DIR = Path(__file__).resolve().parents[2] / "shared" / "digests"
+from shared_data import needs_samples, require_samples, sample_path
 
 # A scored-list digest: written to disk in the tests, so parsing is real.
 SCORED = """\
@@ -84,8 +83,8 @@ def test_too_large_files_are_refused_before_reading(library, tmp_path):
     with path.open("wb") as handle:  # sparse: no 51 MB written to disk
         handle.truncate(51 * 1024 * 1024)
     result = import_file(library, path)
-    assert (result.status, result.error) == ("failed", "too large: 51 MB (limit 50 MB)")
-    assert library.digests()[0]["error"] == "too large: 51 MB (limit 50 MB)"
+    assert (result.status, result.error) == ("failed", "too large: 51.0 MB (limit 50 MB)")
+    assert library.digests()[0]["error"] == "too large: 51.0 MB (limit 50 MB)"
     assert library.count() == 0
 
 
@@ -139,15 +138,18 @@ def test_reimport_of_the_same_file_is_unchanged_and_writes_nothing(library, tmp_
 
 
 @needs_scored
-def test_same_content_under_another_path_is_its_own_digest_with_the_same_papers(
+def test_same_content_under_another_path_is_recorded_as_a_duplicate_not_a_second_sighting(
         library, tmp_path):
     (tmp_path / "a.md").write_text(SCORED)
     (tmp_path / "b.md").write_text(SCORED)
     import_file(library, tmp_path / "a.md")
     second = import_file(library, tmp_path / "b.md")
-    assert (second.status, second.new, second.merged) == ("imported", 0, 2)
+    assert (second.status, second.new, second.merged, second.entries) == ("imported", 0, 0, 0)
+    assert any(f"same content as {tmp_path / 'a.md'}" in w for w in second.warnings)
     assert library.count() == 2
-    assert len(library.digests()) == 2
+    assert library.count("seen:1") == 2  # one sighting each, not two
+    assert [d["status"] for d in library.digests()] == ["imported", "duplicate"]
+    assert import_file(library, tmp_path / "b.md").status == "unchanged"
 
 
 @needs_scored
@@ -205,20 +207,22 @@ def test_import_file_never_raises_even_when_the_library_is_broken(library, tmp_p
     assert result.status == "failed" and result.error
 
 
+@needs_samples
 @pytest.mark.parametrize("name, fmt", sorted(SAMPLE_FORMATS.items()))
 def test_each_sample_imports(library, name, fmt):
     if fmt not in REGISTRY:
         pytest.skip(f"{fmt} parser not ready")
-    result = import_file(library, SAMPLES_DIR / name)
+    result = import_file(library, sample_path(name))
     assert (result.status, result.format) == ("imported", fmt), result.error
     assert result.entries == library.count() > 0
 
 
+@needs_samples
 def test_all_samples_dedupe_and_reimport_unchanged(library, tmp_path):
     if not set(SAMPLE_FORMATS.values()) <= set(REGISTRY):
         pytest.skip("not every sample format has a parser yet")
     copies = tmp_path / "digests"
-    shutil.copytree(SAMPLES_DIR, copies, ignore=shutil.ignore_patterns("README.md"))
+    shutil.copytree(require_samples(), copies, ignore=shutil.ignore_patterns("README.md"))
     results = import_paths(library, [copies])
     assert [r.status for r in results] == ["imported"] * 5
     # 453 entries; "Can Models Learn Skill Composition from Examples?" is a title-only

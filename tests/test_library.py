@@ -42,10 +42,11 @@ def test_library_folder_is_created_when_missing(tmp_path):
     assert (tmp_path / "a" / "b" / DB_NAME).exists()
 
 
-def test_migration_from_an_empty_file_makes_no_backup(library_dir):
+def test_a_zero_byte_library_file_is_refused_not_replaced_by_an_empty_library(library_dir):
     (library_dir / DB_NAME).write_bytes(b"")
-    with Library(library_dir) as lib:
-        assert lib.schema_version == migrations.latest_version()
+    with pytest.raises(LibraryError, match="is empty"):
+        Library(library_dir)
+    assert (library_dir / DB_NAME).stat().st_size == 0
     assert list(library_dir.glob("*.bak-*")) == []
 
 

@@ -27,7 +27,6 @@ from reader.watcher import (
     run_headless,
 )
 from bench.watch_latency import generated_digest
-from tests.conftest import SAMPLES_DIR
 
 DEBOUNCE = 0.2
 TIMEOUT = 10.0
@@ -457,7 +456,12 @@ def test_import_queue_stop_drops_waiting_paths_unless_draining():
 
 # --------------------------------------------------------------------------- with the real importer
 
-SCORED_SAMPLE = SAMPLES_DIR / "000_1aa3a1462ac3e62b.txt"
+@pytest.fixture
+def scored_sample(tmp_path: Path) -> Path:
+    """A scored-list digest of 10 papers, written by the benchmark's generator: no ../shared needed."""
+    path = tmp_path / "000_scored_list.txt"
+    path.write_text(generated_digest(0, 10), encoding="utf-8")
+    return path
 
 
 class Headless:
@@ -493,11 +497,11 @@ class Headless:
         return sum(line.startswith(prefix) for line in list(self.lines))
 
 
-def test_run_headless_imports_a_dropped_digest_and_stops_cleanly(library_dir, folder):
+def test_run_headless_imports_a_dropped_digest_and_stops_cleanly(library_dir, folder, scored_sample):
     with Headless(library_dir, folder) as headless:
         assert headless.has(f"watching {folder} (inotify)")
-        shutil.copy(SCORED_SAMPLE, folder / SCORED_SAMPLE.name)
-        expected = f"imported {SCORED_SAMPLE.name}: scored-list, 10 entries (10 new, 0 merged)"
+        shutil.copy(scored_sample, folder / scored_sample.name)
+        expected = f"imported {scored_sample.name}: scored-list, 10 entries (10 new, 0 merged)"
         assert wait_until(lambda: headless.has(expected)), headless.lines
     assert not headless.thread.is_alive()
     assert headless.code == 0
@@ -505,12 +509,12 @@ def test_run_headless_imports_a_dropped_digest_and_stops_cleanly(library_dir, fo
     with Library(library_dir) as library:
         assert library.count() == 10
         assert library.get_setting("watch_folder") == str(folder)
-        assert [d["file"] for d in library.digests()] == [str(folder / SCORED_SAMPLE.name)]
+        assert [d["file"] for d in library.digests()] == [str(folder / scored_sample.name)]
     LibraryLock(library_dir).acquire().release()  # the lock was given back
 
 
-def test_run_headless_catches_up_then_finds_nothing_new_the_second_time(library_dir, folder):
-    shutil.copy(SCORED_SAMPLE, folder / "early.txt")
+def test_run_headless_catches_up_then_finds_nothing_new_the_second_time(library_dir, folder, scored_sample):
+    shutil.copy(scored_sample, folder / "early.txt")
     (folder / "notes.bin").write_bytes(b"\x00\x01\x02binary")
     with Headless(library_dir, folder) as headless:
         pass
@@ -525,23 +529,27 @@ def test_run_headless_catches_up_then_finds_nothing_new_the_second_time(library_
 
 def test_run_headless_refuses_a_locked_library(library_dir, folder):
     lines: list[str] = []
+    errors: list[str] = []
     with LibraryLock(library_dir):
-        code = run_headless(library_dir, folder, stop_event=threading.Event(), log=lines.append)
+        code = run_headless(
+            library_dir, folder, stop_event=threading.Event(), log=lines.append, error=errors.append
+        )
     assert code == 2
-    assert lines == [
-        f"error: the library at {library_dir} is already open in another Digest Reader process"
-        f" (pid {os.getpid()})"
+    assert lines == []  # errors go apart (stderr), with the command's prefix
+    assert errors == [
+        f"digest-reader: error: the library at {library_dir} is already open in another"
+        f" Digest Reader process (pid {os.getpid()})"
     ]
 
 
-def test_same_digest_dropped_twice_and_renamed_adds_no_duplicate_papers(library_dir, folder):
+def test_same_digest_dropped_twice_and_renamed_adds_no_duplicate_papers(library_dir, folder, scored_sample):
     with Headless(library_dir, folder) as headless:
-        shutil.copy(SCORED_SAMPLE, folder / "digest.txt")
+        shutil.copy(scored_sample, folder / "digest.txt")
         assert wait_until(lambda: headless.has("imported digest.txt: scored-list, 10 entries (10 new"))
-        shutil.copy(SCORED_SAMPLE, folder / "digest.txt")  # the same file saved again
-        shutil.copy(SCORED_SAMPLE, folder / "digest copy.txt")  # and under another name
+        shutil.copy(scored_sample, folder / "digest.txt")  # the same file saved again
+        shutil.copy(scored_sample, folder / "digest copy.txt")  # and under another name
         assert wait_until(
-            lambda: headless.has("imported digest copy.txt: scored-list, 10 entries (0 new, 10 merged)")
+            lambda: headless.has(f"duplicate digest copy.txt: same content as {folder / 'digest.txt'}")
         ), headless.lines
     assert headless.count("imported digest.txt") == 1
     with Library(library_dir) as library:

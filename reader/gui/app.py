@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from reader import config
 from reader.gui import icons
 from reader.gui.main_window import MainWindow
+from reader.gui.single_instance import InstanceServer, send_files, server_name
 from reader.gui.worker import LibraryWorker
 
 ORGANIZATION = "digest-reader"
@@ -77,9 +78,25 @@ def build_window(
     return window
 
 
+def missing_display(environ: Mapping[str, str] | None = None, platform: str | None = None) -> str | None:
+    """Why the app cannot show a window here (Linux with no display and no Qt platform
+    chosen), or None."""
+    environ = os.environ if environ is None else environ
+    platform = sys.platform if platform is None else platform
+    if not platform.startswith("linux") or environ.get("QT_QPA_PLATFORM"):
+        return None
+    if environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"):
+        return None
+    return (
+        "no display: set DISPLAY (X11) or WAYLAND_DISPLAY, or run with "
+        "QT_QPA_PLATFORM=offscreen; the commands (digest-reader --help) need no display"
+    )
+
+
 def _message(title: str, text: str) -> None:
     """A critical message box that also closes itself in timed smoke runs."""
     box = QMessageBox(QMessageBox.Icon.Critical, title, text)
+    box.setTextFormat(Qt.TextFormat.PlainText)  # the text may quote a folder name
     quit_after = _quit_after_ms()
     if quit_after is not None:
         QTimer.singleShot(quit_after, box.reject)
@@ -99,6 +116,10 @@ def run(library_dir: Path | None, watch_dir: Path | None, files: Sequence[Path] 
     from reader.library import LibraryError
     from reader.lock import LibraryLock, LibraryLocked
 
+    problem = missing_display()
+    if problem:  # before Qt, which would abort with a message about xcb plugins
+        print(f"digest-reader: error: {problem}", file=sys.stderr)
+        return EXIT_CANNOT_OPEN
     app = get_app()
     settings = QSettings()
     library_dir = resolve_library_dir(library_dir, settings)
@@ -106,6 +127,8 @@ def run(library_dir: Path | None, watch_dir: Path | None, files: Sequence[Path] 
     try:
         lock.acquire()
     except LibraryLocked as exc:
+        if send_files(server_name(library_dir), list(files)):
+            return 0  # the running app imports them and comes to the front
         _message("Digest Reader", f"Cannot open the library: {exc}.\n\nClose the other window first.")
         return EXIT_LOCKED
     except OSError as exc:
@@ -118,6 +141,9 @@ def run(library_dir: Path | None, watch_dir: Path | None, files: Sequence[Path] 
             _message("Digest Reader", str(exc))
             return EXIT_CANNOT_OPEN
         window.show()
+        server = InstanceServer(server_name(library_dir), window)
+        server.files_received.connect(window.receive_files)
+        server.listen()  # without it a second launch says the library is in use, as before
         if files:
             window.import_paths(list(files))
         quit_after = _quit_after_ms()

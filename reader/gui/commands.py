@@ -1,4 +1,4 @@
-"""Undoable changes of user state (read, rating, tags, note), run through the library worker."""
+"""Undoable changes (read, rating, tags, note, archive, delete), run through the library worker."""
 
 from __future__ import annotations
 
@@ -51,16 +51,20 @@ class UserStateCommand(QUndoCommand):
         self.ids = list(dict.fromkeys(int(paper_id) for paper_id in ids))
         self._apply = apply
         self.snapshot: dict = library.user_state(self.ids)
+        self.whole_list = False  # True: the change moves papers in or out of the lists
 
     def redo(self) -> None:
         def job(lib: Any) -> None:
             self.snapshot = lib.user_state(self.ids)
             self._apply(lib)
 
-        self.worker.submit(job, changes=self.ids)
+        self.worker.submit(job, changes=self._changes())
 
     def undo(self) -> None:
-        self.worker.submit(lambda lib: lib.restore_user_state(self.snapshot), changes=self.ids)
+        self.worker.submit(lambda lib: lib.restore_user_state(self.snapshot), changes=self._changes())
+
+    def _changes(self) -> list[int]:
+        return [] if self.whole_list else self.ids  # no ids: the list is re-read
 
 
 class NoteCommand(UserStateCommand):
@@ -129,3 +133,38 @@ def set_tags_command(library: Any, worker: Any, paper_id: int,
 
 def set_note_command(library: Any, worker: Any, paper_id: int, text: str) -> NoteCommand:
     return NoteCommand(library, worker, paper_id, text)
+
+
+def archive_command(library: Any, worker: Any, ids: Iterable[int], archived: bool) -> UserStateCommand:
+    ids = list(ids)
+    text = f"{'Archive' if archived else 'Unarchive'} {_papers(library, ids)}"
+    command = UserStateCommand(library, worker, ids, text, lambda lib: lib.archive_papers(ids, archived))
+    command.whole_list = True  # the papers leave (or join) the lists
+    return command
+
+
+class DeleteCommand(QUndoCommand):
+    """Deletes papers; undo puts back exactly what the library removed (same ids)."""
+
+    def __init__(self, library: Any, worker: Any, ids: Iterable[int]) -> None:
+        self.ids = list(dict.fromkeys(int(paper_id) for paper_id in ids))
+        super().__init__(f"Delete {_papers(library, self.ids)}")
+        self.worker = worker
+        self.removed: Any = None  # set on the worker thread, before any undo job runs
+
+    def redo(self) -> None:
+        def job(lib: Any) -> None:
+            self.removed = lib.delete_papers(self.ids)
+
+        self.worker.submit(job)  # no ids: the list is re-read, the papers leave it
+
+    def undo(self) -> None:
+        def job(lib: Any) -> None:
+            if self.removed is not None:
+                lib.restore_papers(self.removed)
+
+        self.worker.submit(job)
+
+
+def delete_command(library: Any, worker: Any, ids: Iterable[int]) -> DeleteCommand:
+    return DeleteCommand(library, worker, ids)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import os
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -25,12 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from reader.gui import icons
-from reader.gui.safe_html import (
-    SafeTextBrowser,
-    is_safe_url,
-    markdown_to_safe_html,
-    open_external,
-)
+from reader.gui.markdown_render import MarkdownRenderer, fallback_note
+from reader.gui.plain import MAX_LINE_CHARS, MAX_TEXT_CHARS, clip, clip_block, plain_tooltip
+from reader.gui.safe_html import SafeTextBrowser, is_safe_url, open_external
 from reader.gui.widgets import CollapsibleSection, FlowLayout, StarRating, TagEditor
 
 NOTE_IDLE_MS = 1000
@@ -68,6 +66,25 @@ def safe_rich_label(html: str = "", parent: QWidget | None = None) -> QLabel:
     label.linkActivated.connect(open_external)
     label.setText(html)
     return label
+
+
+def markdown_label(text: str, parent: QWidget | None = None) -> QLabel:
+    """A label that shows Markdown source as plain text until show_markdown_html swaps in
+    the rendered, sanitised HTML (rendering happens off the GUI thread)."""
+    label = plain_label(clip_block(text), parent=parent)
+    label.setOpenExternalLinks(False)
+    label.linkActivated.connect(open_external)
+    return label
+
+
+def show_markdown_html(label: QLabel, html: str) -> None:
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setTextInteractionFlags(BROWSABLE)
+    label.setText(html)
+
+
+# render(text, apply): apply(html or None) once text is rendered (None: keep it plain).
+Render = Callable[[str, Callable[[str | None], None]], None]
 
 
 def bold_font() -> QFont:
@@ -142,7 +159,7 @@ def provenance_text(paper: dict) -> str:
 
 def related_html(item: Any, muted: str) -> str:
     """One related paper as a link (its title) followed by first author and year, escaped."""
-    title = html.escape(getattr(item, "title", None) or "(untitled)")
+    title = html.escape(clip(getattr(item, "title", None) or "(untitled)", MAX_LINE_CHARS))
     details = []
     author = getattr(item, "first_author", None)
     if author:
@@ -181,8 +198,11 @@ class NoteEditor(QPlainTextEdit):
 class SightingCard(QFrame):
     """What one digest says about the paper: source, score and sub-scores, headline, text."""
 
-    def __init__(self, sighting: dict, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, sighting: dict, parent: QWidget | None = None, render: Render | None = None
+    ) -> None:
         super().__init__(parent)
+        self._render = render
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setBackgroundRole(QPalette.ColorRole.Base)
         self.setAutoFillBackground(True)
@@ -196,12 +216,27 @@ class SightingCard(QFrame):
             text = " · ".join(parts)
             layout.addWidget(plain_label(text, muted=True))
         if sighting.get("headline"):
-            headline = safe_rich_label(markdown_to_safe_html(sighting["headline"]))
+            headline = self._markdown(str(sighting["headline"]), layout)
             headline.setFont(bold_font())
-            layout.addWidget(headline)
         for key in ("summary", "detail"):
             if sighting.get(key):
-                layout.addWidget(safe_rich_label(markdown_to_safe_html(sighting[key])))
+                self._markdown(str(sighting[key]), layout)
+
+    def _markdown(self, text: str, layout: QVBoxLayout) -> QLabel:
+        """The text as plain text now; its rendered HTML when (and if) the renderer gives it."""
+        label = markdown_label(text)
+        layout.addWidget(label)
+        if self._render is not None:
+            self._render(text, lambda html: self._show_rendered(label, text, html))
+        return label
+
+    def _show_rendered(self, label: QLabel, text: str, html: str | None) -> None:
+        if html:
+            show_markdown_html(label, html)
+        elif html is None:
+            note = plain_label(fallback_note(text), muted=True)
+            layout = self.layout()
+            layout.insertWidget(layout.indexOf(label) + 1, note)
 
     def _header(self, sighting: dict) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -233,6 +268,7 @@ class DetailView(QWidget):
     read_requested = Signal(int, bool)  # paper_id, read
     related_requested = Signal(int)  # paper_id: find its related papers, then call show_related
     paper_activated = Signal(int)  # paper_id of a related paper the user clicked
+    note_finished = Signal()  # Ctrl+Enter saved the note: the keys go back to the list
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -246,6 +282,11 @@ class DetailView(QWidget):
         self._note_timer.setSingleShot(True)
         self._note_timer.setInterval(NOTE_IDLE_MS)
         self._note_timer.timeout.connect(self.flush_note)
+        self._renderer = MarkdownRenderer(self)
+        self._renderer.rendered.connect(self._on_rendered)
+        self._waiting: dict[int, Callable[[str | None], None]] = {}
+        self._note_tokens: list[int] = []
+        self._card_tokens: list[int] = []
 
         self._stack = QStackedLayout(self)
         self._empty = self._build_empty_state()
@@ -376,14 +417,18 @@ class DetailView(QWidget):
         )
         self.note_preview = SafeTextBrowser(fit_content=True)
         self.note_preview.setAccessibleName("Note preview")
+        self.note_format_hint = plain_label(muted=True)
+        self.note_format_hint.hide()
         preview_layout.addWidget(self.note_placeholder)
         preview_layout.addWidget(self.note_preview)
+        preview_layout.addWidget(self.note_format_hint)
         self.note_editor = NoteEditor()
         self.note_editor.setAccessibleName("Note")
         self.note_editor.setPlaceholderText("Write your note in Markdown. Ctrl+Enter to finish.")
         self.note_editor.setTabChangesFocus(True)
         self.note_editor.textChanged.connect(self._on_note_typed)
         self.note_editor.finish_requested.connect(lambda: self.set_note_editing(False))
+        self.note_editor.finish_requested.connect(self.note_finished)
         self.note_editor.focus_left.connect(self.flush_note)
         self.note_stack.addWidget(preview_page)
         self.note_stack.addWidget(self.note_editor)
@@ -446,7 +491,7 @@ class DetailView(QWidget):
             label.setOpenExternalLinks(False)
             label.setTextInteractionFlags(BROWSABLE)
             label.setText(related_html(item, muted))
-            label.setToolTip(getattr(item, "title", None) or "")
+            label.setToolTip(plain_tooltip(getattr(item, "title", None) or ""))
             label.setProperty("paper_id", int(item.id))
             label.linkActivated.connect(self._on_related_link)
             self.related_box.addWidget(label)
@@ -571,9 +616,9 @@ class DetailView(QWidget):
 
     # -- filling the view -----------------------------------------------------------
     def _show_facts(self, paper: dict) -> None:
-        self.title_label.setText(paper.get("title") or "Untitled")
+        self.title_label.setText(clip(paper.get("title") or "Untitled", MAX_LINE_CHARS))
         authors = paper.get("authors") or []
-        self.authors_label.setText(", ".join(authors) if authors else "Authors unknown")
+        self.authors_label.setText(clip(", ".join(authors), MAX_LINE_CHARS) if authors else "Authors unknown")
         self.authors_label.setForegroundRole(
             QPalette.ColorRole.WindowText if authors else QPalette.ColorRole.PlaceholderText
         )
@@ -584,7 +629,7 @@ class DetailView(QWidget):
             meta.append(f"arXiv:{paper['arxiv_id']}")
         if paper.get("doi"):
             meta.append(f"DOI {paper['doi']}")
-        self.meta_label.setText(" · ".join(meta) or "No date or identifier given")
+        self.meta_label.setText(clip(" · ".join(meta), MAX_LINE_CHARS) or "No date or identifier given")
 
     def _show_links(self, links: dict) -> None:
         for kind, button in self.link_buttons.items():
@@ -633,22 +678,68 @@ class DetailView(QWidget):
         self.note_editor.setTextCursor(cursor)
 
     def _render_note_preview(self, text: str) -> None:
-        html = markdown_to_safe_html(text)
+        """The note as plain text at once, its rendered Markdown when the renderer is done."""
+        self._drop(self._note_tokens)
+        self.note_format_hint.hide()
+        shown = bool(text.strip())
+        if shown:
+            self.note_preview.setPlainText(clip_block(text))
+        self.note_preview.setVisible(shown)
+        self.note_placeholder.setVisible(not shown)
+        if shown:
+            self._render_markdown(text, lambda html: self._show_rendered_note(text, html), self._note_tokens)
+
+    def _show_rendered_note(self, text: str, html: str | None) -> None:
+        if html is None:
+            self.note_format_hint.setText(fallback_note(text))
+            self.note_format_hint.show()
+            return
         self.note_preview.setHtml(html)
         self.note_preview.setVisible(bool(html))
         self.note_placeholder.setVisible(not html)
 
+    # -- markdown off the GUI thread ----------------------------------------------------
+    def _render_markdown(
+        self, text: str, apply: Callable[[str | None], None], tokens: list[int] | None = None
+    ) -> None:
+        """apply(html or None) now when text was rendered before, else once the renderer
+        thread is done; tokens collects the request so it can be dropped."""
+        hit, html = self._renderer.cached(text)
+        if hit:
+            apply(html)
+            return
+        token = self._renderer.render(text)
+        self._waiting[token] = apply
+        (self._card_tokens if tokens is None else tokens).append(token)
+
+    def _drop(self, tokens: list[int]) -> None:
+        self._renderer.discard(tokens)
+        for token in tokens:
+            self._waiting.pop(token, None)
+        tokens.clear()
+
+    def _on_rendered(self, token: int, html: object) -> None:
+        apply = self._waiting.pop(token, None)
+        if apply is not None:
+            apply(html if isinstance(html, str) else None)
+            self._apply_body_font()
+
+    def markdown_pending(self) -> bool:
+        """True while some Markdown shown is still being rendered."""
+        return bool(self._waiting)
+
     def _show_texts(self, paper: dict) -> None:
         abstract = (paper.get("abstract") or "").strip()
-        self.abstract_label.setText(abstract or "No abstract in the digests that mention it.")
+        self.abstract_label.setText(clip(abstract, MAX_TEXT_CHARS) or "No abstract in the digests that mention it.")
         self.abstract_label.setForegroundRole(
             QPalette.ColorRole.WindowText if abstract else QPalette.ColorRole.PlaceholderText
         )
         translation = (paper.get("translation") or "").strip()
-        self.translation_label.setText(translation)
+        self.translation_label.setText(clip(translation, MAX_TEXT_CHARS))
         self.translation.setVisible(bool(translation))
 
     def _show_sightings(self, paper: dict) -> None:
+        self._drop(self._card_tokens)
         while self.sightings_box.count():
             item = self.sightings_box.takeAt(0)
             card = item.widget()
@@ -661,7 +752,7 @@ class DetailView(QWidget):
             provenance_text(paper) or "No digest mentions this paper any more."
         )
         for sighting in sightings:
-            self.sightings_box.addWidget(SightingCard(sighting, self.body))
+            self.sightings_box.addWidget(SightingCard(sighting, self.body, self._render_markdown))
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
         super().changeEvent(event)

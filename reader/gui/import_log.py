@@ -5,12 +5,15 @@ from __future__ import annotations
 from pathlib import PurePath
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
 from reader.gui import icons
+from reader.gui.plain import plain_tooltip
 
 COLUMNS = ("File", "Format", "Entries", "New", "Merged", "Status", "Imported")
+STATUS_COLUMN = 5
+STATUS_WIDTH = 320
 
 
 class ImportLog(QTreeWidget):
@@ -28,9 +31,17 @@ class ImportLog(QTreeWidget):
         self.setAccessibleName("Import log")
         header = self.header()
         header.setStretchLastSection(False)
+        header.setMinimumSectionSize(48)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in range(1, len(COLUMNS)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # A long error would take the whole width from the file names: it gets a fair share,
+        # resizable, and its tooltip holds the rest.
+        header.setSectionResizeMode(STATUS_COLUMN, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(STATUS_COLUMN, STATUS_WIDTH)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        return QSize(900, 300)
 
     def refresh(self, library: Any) -> None:
         self.clear()
@@ -52,8 +63,8 @@ class ImportLog(QTreeWidget):
                 str(digest.get("imported_at") or "")[:19].replace("T", " "),
             ]
         )
-        item.setToolTip(0, _path(digest))
-        item.setToolTip(5, status)
+        item.setToolTip(0, plain_tooltip(_path(digest)))
+        item.setToolTip(5, plain_tooltip(status))
         for column in (2, 3, 4):
             item.setTextAlignment(column, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if failed:

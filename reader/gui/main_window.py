@@ -47,6 +47,8 @@ from PySide6.QtWidgets import (
 from reader.gui import commands, icons, theme
 from reader.gui.detail_view import DetailView
 from reader.gui.import_log import ImportLog
+from reader.gui.safe_html import is_safe_url
+from reader.gui.plain import plain, plain_tooltip
 from reader.gui.paper_model import (
     COL_AUTHOR,
     COL_DATE,
@@ -65,6 +67,8 @@ MARK_READ_DELAY_MS = 2000
 STATUS_MS = 8000
 RELATED_DELAY_MS = 150  # moving through the list with j/k asks only for where one stops
 RELATED_LIMIT = 10
+SIGHTING_SORTS = ("position", "score")
+IMPORT_LOG_MIN_HEIGHT = 240  # about eight rows of the import log  # library sort keys that follow a digest's own order
 EXTERNAL_POLL_MS = 2000  # how often to look for writes by the CLI (one cheap PRAGMA)
 TITLE_MIN_PX = 190  # the title keeps at least this much of a narrow list…
 TITLE_MIN_SHARE = 0.38  # …or this share of a wider one
@@ -80,11 +84,13 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("u", "Next unread paper"),
     ("1 … 5", "Rate 1 to 5 stars"),
     ("0", "Clear the rating"),
-    ("t", "Edit the tags"),
+    ("t", "Edit the tags (several papers: add a tag to all)"),
     ("n", "Edit the note"),
     ("o", "Open the abstract page"),
     ("p", "Open the PDF"),
     ("c", "Open the code"),
+    ("e", "Archive / unarchive"),
+    ("Delete", "Delete (asks first for several papers; Ctrl+Z undoes)"),
     ("Enter", "Go to the detail"),
     ("Escape", "Back to the list"),
     ("/ or Ctrl+F", "Search"),
@@ -133,6 +139,8 @@ class PaperTableView(QTableView):
         Qt.Key.Key_Return: "focus_detail",
         Qt.Key.Key_Enter: "focus_detail",
         Qt.Key.Key_Slash: "focus_search",
+        Qt.Key.Key_E: "toggle_archive",
+        Qt.Key.Key_Delete: "delete",
         **{getattr(Qt.Key, f"Key_{n}"): f"rate_{n}" for n in range(6)},
     }
 
@@ -288,6 +296,11 @@ class MainWindow(QMainWindow):
         self._related_timer.timeout.connect(self._find_related)
         self._all_selected_query: str | None = None  # Ctrl+A: every paper of this query
         self._data_version = self._read_data_version()
+        # Failures recorded by earlier runs, told then: the watcher retries them at each start.
+        self._known_failures = {
+            _failure_key(d.get("file"), d.get("error"))
+            for d in library.digests() if d.get("status") == "failed"
+        }
         self._external_timer = QTimer(self)
         self._external_timer.setInterval(EXTERNAL_POLL_MS)
         self._external_timer.timeout.connect(self.check_external_changes)
@@ -469,6 +482,14 @@ class MainWindow(QMainWindow):
         self.open_abs_action = self._action("Open a&bstract page\tO", lambda: self.open_link("abs"))
         self.open_pdf_action = self._action("Open &PDF\tP", lambda: self.open_link("pdf"))
         self.open_code_action = self._action("Open &code\tC", lambda: self.open_link("code"))
+        self.archive_action = self._action("&Archive / unarchive\tE", self.toggle_archive)
+        self.delete_action = self._action("&Delete…\tDel", self.delete_selected)
+        self.sort_actions = [
+            self._action(label, lambda key=key, desc=desc: self.set_list_order(key, desc))
+            for label, key, desc in (("By date &added", "added", True),
+                                     ("In the digest's &order", "position", False),
+                                     ("By the digest's &score", "score", True))
+        ]
         self.import_log_action = self.import_dock.toggleViewAction()
         self.import_log_action.setText("Import &log")
         self.import_log_action.setShortcut(QKeySequence("Ctrl+L"))
@@ -521,11 +542,15 @@ class MainWindow(QMainWindow):
                                self.edit_note_action])
         paper_menu.addSeparator()
         paper_menu.addActions([self.open_abs_action, self.open_pdf_action, self.open_code_action])
+        paper_menu.addSeparator()
+        paper_menu.addActions([self.archive_action, self.delete_action])
         self.paper_menu = paper_menu
         view_menu = bar.addMenu("&View")
         view_menu.addActions([self.import_log_action, self.stats_action])
         view_menu.addSeparator()
         view_menu.addActions([self.show_sidebar_action, self.show_detail_action])
+        sort_menu = view_menu.addMenu("S&ort the list")
+        sort_menu.addActions(self.sort_actions)
         theme_menu = view_menu.addMenu("&Theme")
         theme_menu.addActions(list(self.theme_actions.values()))
         help_menu = bar.addMenu("&Help")
@@ -535,6 +560,7 @@ class MainWindow(QMainWindow):
         self.count_label = QLabel(self)
         self.count_label.setObjectName("countLabel")
         self.location_label = QLabel(self)
+        self.location_label.setTextFormat(Qt.TextFormat.PlainText)  # folder names are not markup
         self.location_label.setObjectName("locationLabel")
         self.statusBar().addPermanentWidget(self.count_label)
         self.statusBar().addPermanentWidget(self.location_label)
@@ -555,6 +581,7 @@ class MainWindow(QMainWindow):
         self.search_box.set_save_action(self.save_search_action)
         self.detail.related_requested.connect(self._request_related)
         self.detail.paper_activated.connect(self.show_related_paper)
+        self.detail.note_finished.connect(self.focus_list)
         self.search_box.query_changed.connect(self._on_search_text)
         self.search_box.escape_pressed.connect(self.focus_list)
         self.search_box.down_pressed.connect(self.focus_list)
@@ -579,7 +606,7 @@ class MainWindow(QMainWindow):
         self.detail.read_requested.connect(lambda paper_id, read: self._push(commands.set_read_command(self.reader_library, self.worker, [paper_id], read)))
         self.welcome.import_requested.connect(self.choose_import_files)
         self.welcome.open_folder_requested.connect(self.open_watch_folder)
-        self.import_dock.visibilityChanged.connect(lambda visible: visible and self.import_log.refresh(self.reader_library))
+        self.import_dock.visibilityChanged.connect(self._on_import_dock_visible)
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_system_scheme)
 
     # --- settings --------------------------------------------------------------------------
@@ -616,7 +643,22 @@ class MainWindow(QMainWindow):
         self.settings.setValue("view/detail", self.show_detail_action.isChecked())
         if self._current_id is not None:
             self.settings.setValue("window/lastPaper", self._current_id)
+        if self.import_dock.isVisible() and not self.import_dock.isFloating():
+            self.settings.setValue("window/importLogHeight", self.import_dock.height())
         self.settings.sync()
+
+    def _on_import_dock_visible(self, visible: bool) -> None:
+        if not visible:
+            if self.import_dock.height() > 0 and not self.import_dock.isFloating():
+                self.settings.setValue("window/importLogHeight", self.import_dock.height())
+            return
+        self.import_log.refresh(self.reader_library)
+        if not getattr(self, "_import_dock_sized", False) and not self.import_dock.isFloating():
+            # A dock opens at its widget's small default height: give it room to read.
+            self._import_dock_sized = True
+            height = int(self.settings.value("window/importLogHeight", 0) or 0)
+            height = max(IMPORT_LOG_MIN_HEIGHT, height or self.height() // 3)
+            self.resizeDocks([self.import_dock], [height], Qt.Orientation.Vertical)
 
     def mark_read_on_select(self) -> bool:
         return _as_bool(self.settings.value("reading/markReadAfterDelay", False))
@@ -656,7 +698,37 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def _on_sidebar_query(self, query: str) -> None:
         self._sidebar_query = query
+        self._follow_digest_order()
         self._apply_query()
+
+    def _follow_digest_order(self) -> None:
+        """A digest lists its papers in its own order (column sorts give way); leaving it,
+        the list goes back to newest first, unless the user picked an order himself."""
+        in_digest = self.sidebar.current_key().startswith("digest:")
+        if in_digest and self.model.default_sort()[0] not in SIGHTING_SORTS:
+            self._sort_by_default("position", False)
+            self._auto_order = True
+        elif in_digest and self.table.horizontalHeader().sortIndicatorSection() >= 0:
+            self._sort_by_default(*self.model.default_sort())
+        elif not in_digest and getattr(self, "_auto_order", False):
+            self._sort_by_default("added", True)
+            self._auto_order = False
+
+    def _sort_by_default(self, key: str, descending: bool) -> None:
+        """Sort by `key` with no column header sorted; the caller re-reads the rows."""
+        self.model.set_default_sort(key, descending, reload=False)
+        header = self.table.horizontalHeader()
+        header.blockSignals(True)  # the view would re-sort the model right away
+        header.setSortIndicator(-1, Qt.SortOrder.DescendingOrder)
+        header.blockSignals(False)
+        header.viewport().update()
+
+    def set_list_order(self, key: str, descending: bool) -> None:
+        """View › Sort the list: by date added, or by place or score in the digest."""
+        self._auto_order = False
+        self._sort_by_default(key, descending)
+        self.model.sort(-1, Qt.SortOrder.DescendingOrder)
+        self._restore_current()
 
     @Slot(str)
     def _on_search_text(self, text: str) -> None:
@@ -693,12 +765,12 @@ class MainWindow(QMainWindow):
         except QueryError as exc:
             self.statusBar().showMessage(f"This search cannot be saved: {exc}", STATUS_MS)
             return
-        name, ok = QInputDialog.getText(self, "Save search", f"Name for “{query}”:", text=self._search_text or query)
+        name, ok = QInputDialog.getText(self, "Save search", plain(f"Name for “{query}”:"), text=self._search_text or query)
         if not ok or not name.strip():
             return
         existing = {saved.casefold() for saved, _query in self.reader_library.saved_searches()}
         if name.strip().casefold() in existing:
-            answer = QMessageBox.question(self, "Save search", f"Replace the saved search “{name.strip()}”?")
+            answer = QMessageBox.question(self, "Save search", plain(f"Replace the saved search “{name.strip()}”?"))
             if answer != QMessageBox.StandardButton.Yes:
                 return
         self.save_search(name, query)
@@ -894,7 +966,11 @@ class MainWindow(QMainWindow):
         selection.blockSignals(False)
         self.table.verticalScrollBar().setValue(scroll)
         self._update_stack()
-        if row < 0:
+        removed_row, self._row_after_removal = getattr(self, "_row_after_removal", None), None
+        if row < 0 and removed_row is not None and removed_row >= 0 and self.model.rowCount():
+            self._current_id = None
+            self.table.select_row(min(removed_row, self.model.rowCount() - 1))
+        elif row < 0:
             self._current_id = None
             self._select_first_if_none()
         else:
@@ -942,6 +1018,8 @@ class MainWindow(QMainWindow):
 
     def _update_stack(self) -> None:
         empty = self.reader_library.count("") == 0 and not self.current_query()
+        if empty and self.reader_library.count("is:archived"):  # all archived: not a new library
+            empty = False
         self.stack.setCurrentWidget(self.welcome if empty else self.splitter)
 
     def _update_count_label(self) -> None:
@@ -956,7 +1034,7 @@ class MainWindow(QMainWindow):
         self.location_label.setText(
             f"Library: {_abbrev(self.library_dir)}   ·   Watching: {_abbrev(self.watch_dir)}"
         )
-        self.location_label.setToolTip(f"Library: {self.library_dir}\nWatched folder: {self.watch_dir}")
+        self.location_label.setToolTip(plain_tooltip(f"Library: {self.library_dir}\nWatched folder: {self.watch_dir}"))
 
     # --- user actions ----------------------------------------------------------------------
 
@@ -978,6 +1056,8 @@ class MainWindow(QMainWindow):
             "open_code": lambda: self.open_link("code"),
             "focus_detail": self.focus_detail,
             "focus_search": self.focus_search,
+            "toggle_archive": self.toggle_archive,
+            "delete": self.delete_selected,
         }
         handlers[name]()
 
@@ -1053,8 +1133,48 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("No more unread papers below.", STATUS_MS)
 
     def focus_tags(self) -> None:
+        if len(self.selected_ids()) > 1:  # the tag editor shows one paper: ask, tag them all
+            self.add_tag_dialog()
+            return
         self._ensure_detail_visible()
         self.detail.focus_tags()
+
+    def toggle_archive(self) -> None:
+        """Archive the selection, unless all of it is archived already: then bring it back."""
+        ids = self.selected_ids()
+        if not ids:
+            return
+        if self.whole_query_selected():
+            query = combine_queries("-is:archived", self.current_query())
+            archived = self.reader_library.count(query) == 0
+        else:
+            archived = all(s.archived for s in self.reader_library.user_state(ids).values())
+        self._remember_row_for_removal()
+        self._push(commands.archive_command(self.reader_library, self.worker, ids, not archived))
+        verb = "Brought back" if archived else "Archived"
+        self.statusBar().showMessage(f"{verb} {_count_text(len(ids))}. Ctrl+Z undoes.", STATUS_MS)
+
+    def delete_selected(self) -> None:
+        """Delete the selected papers (after asking, for more than one); undoable."""
+        ids = self.selected_ids()
+        if not ids:
+            return
+        if len(ids) > 1:
+            answer = QMessageBox.question(
+                self, "Delete papers",
+                f"Delete {_count_text(len(ids))} with their tags, ratings and notes?"
+                "\n\nEdit › Undo brings them back while the app stays open.",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self._remember_row_for_removal()
+        self._push(commands.delete_command(self.reader_library, self.worker, ids))
+        self.statusBar().showMessage(f"Deleted {_count_text(len(ids))}. Ctrl+Z undoes.", STATUS_MS)
+
+    def _remember_row_for_removal(self) -> None:
+        """Papers about to leave the list: the one below them becomes current."""
+        rows = [index.row() for index in self.table.selectionModel().selectedRows()]
+        self._row_after_removal = min(rows) if rows else self.table.currentIndex().row()
 
     def focus_note(self) -> None:
         self._ensure_detail_visible()
@@ -1066,8 +1186,23 @@ class MainWindow(QMainWindow):
         opened = bool(self.detail.open_link(kind))
         if not opened:
             names = {"abs": "abstract page", "pdf": "PDF", "code": "code"}
-            self.statusBar().showMessage(f"This paper has no {names.get(kind, kind)} link.", STATUS_MS)
+            name = names.get(kind, kind)
+            link = self._link_of_current(kind)
+            if link and not is_safe_url(link):
+                message = f"The {name} link is not a web address; it was not opened."
+            elif link:  # a web link the desktop could not hand to a browser
+                message = f"Could not open the {name} (no web browser?)."
+            else:
+                message = f"This paper has no {name} link."
+            self.statusBar().showMessage(message, STATUS_MS)
         return opened
+
+    def _link_of_current(self, kind: str) -> str | None:
+        try:
+            paper = self.reader_library.get_paper(self._current_id)
+        except Exception:  # vanished meanwhile (UnknownPaper)
+            return None
+        return (paper.get("links") or {}).get(kind)
 
     def focus_detail(self) -> None:
         self._ensure_detail_visible()
@@ -1127,27 +1262,43 @@ class MainWindow(QMainWindow):
     def choose_import_files(self) -> None:
         start = str(self.watch_dir or Path.home())
         files, _filter = QFileDialog.getOpenFileNames(
-            self, "Import digests", start, "Digests (*.txt *.md *.markdown *.bib *.html *.htm);;All files (*)"
+            self, "Import digests", start, "Digests (*.txt *.md *.markdown *.bib *.html *.htm);;All files (*)",
+            options=theme.file_dialog_options(),
         )
         if files:
             self.import_paths([Path(name) for name in files])
 
-    def import_paths(self, paths: Iterable[Path]) -> None:
-        """Queue files (folders are expanded on the worker) for import, one at a time."""
+    def import_paths(self, paths: Iterable[Path], automatic: bool = False) -> None:
+        """Queue files (folders are expanded on the worker) for import, one at a time.
+        automatic: the watcher's files, whose failures are told once, not at every start."""
         from reader import importer
 
         files = []
         for path in map(Path, paths):
             if path.is_dir():
-                self.worker.submit(lambda _lib, folder=path: _files_in(folder), done=self.import_paths, notify=False)
+                self.worker.submit(
+                    lambda _lib, folder=path: _files_in(folder),
+                    done=lambda found: self.import_paths(found, automatic), notify=False,
+                )
             else:
                 files.append(path)
         self._import_total += len(files)  # the whole batch first, so progress reads "3/12"
         for path in files:
             self._show_import_progress()
             self.worker.submit(
-                lambda lib, path=path: importer.import_file(lib, path), done=self._on_import_result, background=True
+                lambda lib, path=path: importer.import_file(lib, path),
+                done=lambda result: self._on_import_result(result, automatic), background=True,
             )
+
+    def receive_files(self, paths: list[Path]) -> None:
+        """Files from a second launch ("Open with" while the app runs): import them here."""
+        if self.isMinimized():
+            self.showNormal()
+        if QGuiApplication.platformName() != "offscreen":  # which cannot raise (and says so)
+            self.raise_()
+        self.activateWindow()
+        if paths:
+            self.import_paths(paths)
 
     def _show_import_progress(self) -> None:
         if self._import_total > 1:
@@ -1155,8 +1306,13 @@ class MainWindow(QMainWindow):
         else:
             self.statusBar().showMessage("Importing…")
 
-    def _on_import_result(self, result: Any) -> None:
+    def _on_import_result(self, result: Any, automatic: bool = False) -> None:
         self._import_done += 1
+        if result is not None and result.status == "failed":
+            failure = _failure_key(result.file, result.error)
+            if automatic and failure in self._known_failures:
+                result = None  # told already (the import log keeps it): no news
+            self._known_failures.add(failure)
         self._batch.append(result)
         if result is not None and result.status == "failed":
             self.statusBar().showMessage(f"Could not import {Path(str(result.file)).name}: {result.error}", STATUS_MS)
@@ -1212,7 +1368,8 @@ class MainWindow(QMainWindow):
         self.watcher.start()
         watcher = self.watcher
         self.worker.submit(
-            lambda _lib: watcher.catch_up(), done=lambda paths: self.import_paths(paths or []), notify=False
+            lambda _lib: watcher.catch_up(), done=lambda paths: self.import_paths(paths or [], automatic=True),
+            notify=False,
         )
 
     def stop_watching(self) -> None:
@@ -1231,7 +1388,7 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_watched_file(self, path: Path) -> None:
-        self.import_paths([Path(path)])
+        self.import_paths([Path(path)], automatic=True)
 
     @Slot(str, str)
     def _on_watcher_status(self, kind: str, message: str) -> None:
@@ -1253,13 +1410,15 @@ class MainWindow(QMainWindow):
         from reader.gui.settings_dialog import ExportDialog
 
         ids = self.selected_ids()
-        dialog = ExportDialog(len(ids) if len(ids) > 1 else 0, self.model.total(), self)
+        dialog = ExportDialog(len(ids), self.model.total(), self)
         if not dialog.exec():
             return
         fmt, use_selection = dialog.choice()
         suffix = {"bibtex": "bib", "csv": "csv", "json": "json", "markdown": "md"}[fmt]
         start = str(Path.home() / f"reading-list.{suffix}")
-        name, _ = QFileDialog.getSaveFileName(self, "Export", start, f"{fmt} (*.{suffix});;All files (*)")
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Export", start, f"{fmt} (*.{suffix});;All files (*)", options=theme.file_dialog_options()
+        )
         if name:
             self.export_to(Path(name), fmt, ids if use_selection else None)
 
@@ -1276,7 +1435,7 @@ class MainWindow(QMainWindow):
 
         self.worker.submit(
             job,
-            done=lambda count: self.statusBar().showMessage(f"Exported {count} papers to {path}", STATUS_MS),
+            done=lambda count: self.statusBar().showMessage(f"Exported {_count_text(count)} to {path}", STATUS_MS),
             notify=False,
         )
 
@@ -1355,6 +1514,8 @@ def summarize_imports(results: list[Any]) -> str:
     failed = [r for r in results if r.status == "failed"]
     if len(results) == 1 and (imported or unchanged):
         return _single_import_message(results[0])
+    if len(results) == 1:  # one file failed: say which and why, not "1 failed"
+        return f"Could not import {Path(str(failed[0].file)).name}: {failed[0].error}"
     parts = []
     if imported:
         new = sum(r.new for r in imported)
@@ -1377,6 +1538,8 @@ def _single_import_message(result: Any) -> str:
         return f"{name} unchanged — already in the library."
     if not result.new:
         known = result.merged or result.entries or 0
+        if known == 1:
+            return f"{name} imported: no new papers — its one paper is already in the library."
         return f"{name} imported: no new papers — all {known} already in the library."
     return (
         f"Imported {name}: {result.new} new paper{'s' if result.new != 1 else ''}, "
@@ -1397,6 +1560,17 @@ def _files_in(folder: Path) -> list[Path]:
     from reader import importer
 
     return importer.expand_paths([folder])
+
+
+def _failure_key(path: Any, error: Any) -> tuple[str, str]:
+    from reader.library import normalize_path
+
+    return normalize_path(str(path)), str(error or "")
+
+
+def _count_text(count: int, noun: str = "paper") -> str:
+    """"1 paper", "3 papers"."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _split_tags(text: str) -> list[str]:

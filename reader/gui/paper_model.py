@@ -8,6 +8,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 
+from reader.gui.plain import MAX_LINE_CHARS, clip, plain_tooltip
+
 PAGE_SIZE = 200
 
 COL_READ, COL_TITLE, COL_AUTHOR, COL_DATE, COL_RATING, COL_TAGS, COL_SEEN = range(7)
@@ -55,9 +57,9 @@ def _display(row: Any, column: int) -> str:
     if column == COL_READ:
         return "" if row.read else UNREAD_MARK
     if column == COL_TITLE:
-        return row.title or "(untitled)"
+        return clip(row.title, MAX_LINE_CHARS) or "(untitled)"
     if column == COL_AUTHOR:
-        return author_text(row) or MISSING
+        return clip(author_text(row), MAX_LINE_CHARS) or MISSING
     if column == COL_DATE:
         return row.published or MISSING
     if column == COL_RATING:
@@ -83,6 +85,7 @@ class PaperTableModel(QAbstractTableModel):
         self._query = ""
         self._sort_column = -1
         self._order = Qt.SortOrder.DescendingOrder
+        self._default_sort = (DEFAULT_SORT, True)  # (key, descending) with no column sorted
         self._rows: list[Any] = []
         self._row_of_id: dict[int, int] = {}
         self._total = 0
@@ -103,12 +106,24 @@ class PaperTableModel(QAbstractTableModel):
 
     def sort_key(self) -> str:
         key = SORT_KEYS[self._sort_column] if 0 <= self._sort_column < len(SORT_KEYS) else None
-        return key or DEFAULT_SORT
+        return key or self._default_sort[0]
 
     def descending(self) -> bool:
         if self._sort_column < 0:
-            return True
+            return self._default_sort[1]
         return self._order == Qt.SortOrder.DescendingOrder
+
+    def default_sort(self) -> tuple[str, bool]:
+        return self._default_sort
+
+    def set_default_sort(self, key: str, descending: bool, reload: bool = True) -> None:
+        """The order when no column header is sorted, e.g. a digest's own order
+        ("position"); reload=False when the caller re-reads the rows anyway."""
+        if (key, descending) == self._default_sort:
+            return
+        self._default_sort = (key, descending)
+        if reload and self._sort_column < 0:
+            self.sort(-1, self._order)
 
     def set_query(self, query: str) -> None:
         """Show papers matching query; raises reader.query.QueryError and keeps the rows if bad."""
@@ -218,7 +233,8 @@ class PaperTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return _display(row, column)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(row, column)
+            tip = self._tooltip(row, column)
+            return None if tip is None else plain_tooltip(tip)
         if role == Qt.ItemDataRole.FontRole:
             return self._bold if not row.read else None
         if role == Qt.ItemDataRole.ForegroundRole:

@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 
 import markdown
 import nh3
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QByteArray, QObject, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QImage, QTextDocument
 from PySide6.QtWidgets import QFrame, QSizePolicy, QTextBrowser, QWidget
 
 SAFE_SCHEMES = frozenset({"http", "https"})
@@ -20,9 +20,10 @@ ALLOWED_TAGS = frozenset(
         "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
     }
 )  # fmt: skip
+# No "title" attribute anywhere: Qt shows it as a tooltip, and tooltips take markup (an
+# <img src="/dev/zero"> inside one made Qt read the file until it ran out of memory).
 ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title"},
-    "abbr": {"title"},
+    "a": {"href"},
     "td": {"align"},
     "th": {"align"},
     "ol": {"start"},
@@ -56,7 +57,8 @@ def clean_html(fragment: str) -> str:
         fragment,
         tags=set(ALLOWED_TAGS),
         clean_content_tags=set(DROPPED_WITH_CONTENT),
-        attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
+        # "*" replaces nh3's attributes allowed on every tag, which include "title".
+        attributes={"*": set(), **{tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()}},
         url_schemes=set(SAFE_SCHEMES),
         # A relative link would resolve against the document, i.e. a local file.
         url_relative="deny",
@@ -87,11 +89,43 @@ def open_external(url: str | QUrl | None) -> bool:
     return bool(QDesktopServices.openUrl(target))
 
 
+# Where relative names would resolve to if anything still asked: nowhere on disk.
+HARMLESS_BASE_URL = QUrl("about:blank")
+
+
+class SafeDocument(QTextDocument):
+    """A document that answers every resource request with nothing.
+
+    QTextBrowser.loadResource returning None is not enough: the document then falls back
+    to reading the named file itself. Answering here, with a non-null empty value, leaves
+    it no fallback."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.setBaseUrl(HARMLESS_BASE_URL)
+        self.requested: list[str] = []  # what the HTML asked for, for tests
+
+    def loadResource(self, kind: int, name: QUrl) -> object:  # noqa: N802 (Qt override)
+        self.requested.append(name.toString())
+        # A null image makes Qt's image handler load the file by name itself.
+        blank = _blank_image() if kind == QTextDocument.ResourceType.ImageResource else QByteArray()
+        self.addResource(kind, name, blank)  # asked once per name, not at every layout
+        return blank
+
+
+def _blank_image() -> QImage:
+    image = QImage(1, 1, QImage.Format.Format_ARGB32)
+    image.fill(0)
+    return image
+
+
 class SafeTextBrowser(QTextBrowser):
     """A read-only rich text view that fetches nothing and opens only http(s) links, on click."""
 
     def __init__(self, parent: QWidget | None = None, fit_content: bool = False) -> None:
         super().__init__(parent)
+        self.setDocument(SafeDocument(self))
+        self.setSearchPaths([])
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.setReadOnly(True)
@@ -103,7 +137,7 @@ class SafeTextBrowser(QTextBrowser):
 
     def loadResource(self, kind: int, name: QUrl) -> object:  # noqa: N802 (Qt override)
         """Nothing is ever loaded: no images, no style sheets, no files, no network."""
-        return None
+        return QByteArray()
 
     def set_markdown(self, text: str) -> None:
         self.setHtml(markdown_to_safe_html(text))

@@ -7,6 +7,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QToolButton, QVBoxLayout, QWidget
 
 from reader.gui import icons
+from reader.gui.plain import plain_tooltip
 
 PLACEHOLDER = "Search — try: tag:todo is:unread rating:>=4"
 DEBOUNCE_MS = 150
@@ -87,7 +88,7 @@ class SearchBox(QWidget):
         self.error_label.setText(message)
         self.error_label.show()
         self.edit.setProperty("invalid", True)
-        self.edit.setToolTip(message)
+        self.edit.setToolTip(plain_tooltip(message))
 
     def clear_error(self) -> None:
         self.error_label.clear()

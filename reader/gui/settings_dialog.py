@@ -60,7 +60,10 @@ class _FolderField(QWidget):
         return Path(text).expanduser() if text else None
 
     def _browse(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self._title, self.edit.text() or str(Path.home()))
+        from reader.gui.theme import file_dialog_options
+
+        options = file_dialog_options() | QFileDialog.Option.ShowDirsOnly
+        folder = QFileDialog.getExistingDirectory(self, self._title, self.edit.text() or str(Path.home()), options)
         if folder:
             self.edit.setText(folder)
 
@@ -131,8 +134,13 @@ class ExportDialog(QDialog):
         self.format = QComboBox(self)
         for key, label in EXPORT_FORMATS:
             self.format.addItem(label, key)
-        self.selection = QRadioButton(f"The {selected} selected papers", self)
-        self.listed = QRadioButton(f"All {listed} papers in the current list", self)
+        self.selection = QRadioButton(
+            "The 1 selected paper" if selected == 1 else f"The {selected} selected papers", self
+        )
+        self.listed = QRadioButton(
+            "The 1 paper in the current list" if listed == 1
+            else f"All {listed} papers in the current list", self
+        )
         self.selection.setEnabled(selected > 0)
         (self.selection if selected > 0 else self.listed).setChecked(True)
         form = QFormLayout()

@@ -9,6 +9,7 @@ from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTreeWidget, QTreeWidgetItem, QWidget
 
 from reader.gui import icons
+from reader.gui.plain import plain_tooltip
 
 QueryRole = Qt.ItemDataRole.UserRole + 1
 KeyRole = Qt.ItemDataRole.UserRole + 2  # stable identity for restoring selection/expansion
@@ -20,6 +21,7 @@ SMART_LISTS = (
     ("Rated", "rating:>=1", "star"),
     ("Has notes", "has:note", "note"),
     ("Seen in 2+ digests", "seen:>=2", "stats"),
+    ("Archived", "is:archived", "folder"),
 )
 SAVED_PREFIX = "saved:"
 FORMAT_NAMES = {
@@ -178,10 +180,10 @@ class Sidebar(QTreeWidget):
             except QueryError as exc:  # saved by a version that read the query differently
                 item = self._item(group, name, query, f"{SAVED_PREFIX}{name}", 0)
                 item.setText(1, "!")
-                item.setToolTip(0, f"{query}\n{exc}")
+                item.setToolTip(0, plain_tooltip(f"{query}\n{exc}"))
                 continue
             item = self._item(group, name, query, f"{SAVED_PREFIX}{name}", count)
-            item.setToolTip(0, query)
+            item.setToolTip(0, plain_tooltip(query))
 
     def _context_menu(self, position: QPoint) -> None:
         menu = self.context_menu_for(self.itemAt(position))
@@ -219,10 +221,16 @@ class Sidebar(QTreeWidget):
             by_format.setdefault(digest.get("format") or "", []).append(digest)
         for fmt in sorted(by_format, key=lambda name: (name == "", FORMAT_NAMES.get(name, name))):
             label = FORMAT_NAMES.get(fmt, fmt) if fmt else "Not recognised"
-            format_item = QTreeWidgetItem(group, [label, str(len(by_format[fmt]))])
-            format_item.setData(0, KeyRole, f"format:{fmt}")
-            format_item.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            format_item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            count = len(by_format[fmt])
+            if fmt:  # a list of its own: every paper from the digests of this format
+                query = f"format:{quote(fmt)}"
+                format_item = self._item(group, label, query, f"format:{fmt}", library.count(query))
+                format_item.setToolTip(0, plain_tooltip(f"{count} digest{'s' if count != 1 else ''}"))
+            else:  # failed files: no papers to list
+                format_item = QTreeWidgetItem(group, [label, str(count)])
+                format_item.setData(0, KeyRole, f"format:{fmt}")
+                format_item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                format_item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             for digest in sorted(by_format[fmt], key=_digest_sort_key, reverse=True):
                 self._add_digest(format_item, digest)
 
@@ -235,9 +243,9 @@ class Sidebar(QTreeWidget):
             reason = digest.get("error") or "unknown error"
             item.setData(0, FailureRole, f"{name} could not be imported: {reason}")
             item.setIcon(0, icons.icon("warning"))
-            item.setToolTip(0, f"{digest_path(digest)}\nImport failed: {digest.get('error') or 'unknown error'}")
+            item.setToolTip(0, plain_tooltip(f"{digest_path(digest)}\nImport failed: {reason}"))
         else:
-            item.setToolTip(0, f"{digest_path(digest)}\n{entries} entries")
+            item.setToolTip(0, plain_tooltip(f"{digest_path(digest)}\n{entries} entr{'y' if entries == 1 else 'ies'}"))
 
     def _group(self, label: str, key: str, icon_name: str, count: int) -> QTreeWidgetItem:
         group = QTreeWidgetItem(self, [label, str(count) if count else ""])

@@ -155,8 +155,9 @@ class StatsDialog(QDialog):
     def __init__(self, stats: ReadingStats, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Reading stats")
-        share = f" ({100 * stats.total_read // stats.total}%)" if stats.total else ""
-        summary = QLabel(f"{stats.total} papers in the library, {stats.total_read} read{share}.", self)
+        share = f" ({percent_text(stats.total_read, stats.total)})" if stats.total else ""
+        papers = f"{stats.total} paper{'' if stats.total == 1 else 's'}"
+        summary = QLabel(f"{papers} in the library, {stats.total_read} read{share}.", self)
         self.weekly = WeeklyChart(stats, self)
         self.tag_chart = TagChart(stats.tags, self)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
@@ -169,6 +170,20 @@ class StatsDialog(QDialog):
         layout.addWidget(self.tag_chart)
         layout.addWidget(buttons)
         self.resize(640, 520)
+
+
+def percent_text(part: int, total: int) -> str:
+    """"0%", "<1%" (some, but under one percent), "37%", ">99%" (all but a few), "100%"."""
+    if total <= 0 or part <= 0:
+        return "0%"
+    if part >= total:
+        return "100%"
+    share = 100 * part / total
+    if share < 1:
+        return "<1%"
+    if share > 99:
+        return ">99%"
+    return f"{round(share)}%"
 
 
 def _heading(text: str, parent: QWidget) -> QLabel:

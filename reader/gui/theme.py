@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QFileDialog
 
 from reader.gui import icons
 
@@ -75,13 +75,48 @@ def palette_for(theme: str) -> QPalette:
     return palette
 
 
+# What the platform draws itself (window frames, native file dialogs) follows the colour
+# scheme the app asks for; when it cannot, dialogs drawn by Qt follow the palette instead.
+_applied = {"theme": "light", "native": True}
+_system_scheme: dict[str, Qt.ColorScheme] = {}
+
+
+def _request_scheme(mode: str) -> None:
+    hints = QGuiApplication.styleHints()
+    if "scheme" not in _system_scheme or mode == "system":
+        hints.unsetColorScheme()
+        _system_scheme["scheme"] = hints.colorScheme()
+    if mode in ("light", "dark"):
+        hints.setColorScheme(requested_scheme(mode))
+
+
+def _system_dark() -> bool:
+    return _system_scheme.get("scheme") == Qt.ColorScheme.Dark
+
+
+def requested_scheme(mode: str) -> Qt.ColorScheme:
+    """The colour scheme the app asks the platform for: the theme's, or the system's own."""
+    return {"dark": Qt.ColorScheme.Dark, "light": Qt.ColorScheme.Light}.get(mode, Qt.ColorScheme.Unknown)
+
+
+def file_dialog_options() -> QFileDialog.Option:
+    """Options for QFileDialog: Qt's own dialog (which wears the theme) when the theme is not
+    the system's, since a native dialog keeps the system's colours."""
+    if _applied["native"]:
+        return QFileDialog.Option(0)
+    return QFileDialog.Option.DontUseNativeDialog
+
+
 def muted_color(theme: str) -> QColor:
     return QColor((_DARK if theme == "dark" else _LIGHT)["muted"])
 
 
 def apply_theme(app: QApplication, mode: str) -> str:
     """Apply palette, style sheet and icon ink for mode; returns the effective theme."""
-    theme = effective_theme(mode if mode in THEMES else "system")
+    mode = mode if mode in THEMES else "system"
+    _request_scheme(mode)
+    theme = effective_theme(mode)
+    _applied.update(theme=theme, native=theme == ("dark" if _system_dark() else "light"))
     if app.style().name().lower() != "fusion":
         app.setStyle("Fusion")
     app.setPalette(palette_for(theme))

@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
     QWidgetItem,
 )
 
+from reader.gui.plain import plain_tooltip
+
 MAX_STARS = 5
 
 
@@ -404,7 +406,7 @@ class TagEditor(QWidget):
         chip.setProperty("tag", tag)
         chip.setAutoRaise(False)
         chip.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        chip.setToolTip(f"Remove tag “{tag}”")
+        chip.setToolTip(plain_tooltip(f"Remove tag “{tag}”"))
         chip.setAccessibleName(f"Tag {tag}, press to remove")
         chip.setCursor(Qt.CursorShape.PointingHandCursor)
         chip.clicked.connect(lambda _checked=False, name=tag: self.remove_tag(name))

@@ -6,11 +6,16 @@ from reader.parsers.base import ParseError, detect, parse_text
 # Importing a format module registers its parser; order does not matter because
 # detection is by confidence, not by position.
 from reader.parsers import (  # noqa: F401,E402
+    arxiv_listing,
     arxiv_table,
     bibtex,
+    csv_table,
     daily_papers,
-    generic,
+    feed,
+    json_records,
+    record_finder,
     newsletter,
+    ris,
     scored_list,
 )
 

@@ -20,7 +20,14 @@ ARXIV_URL_RE = re.compile(
     r"(?P<id>\d{4}\.\d{4,5}|[a-z]+(?:-[a-z]+)?(?:\.[A-Z]{2})?/\d{7})(?P<version>v\d+)?(?:\.pdf)?",
     re.IGNORECASE,
 )
-DOI_RE = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>()\[\]{}|,;]+[^\s\"<>()\[\]{}|,;.])")
+# A DOI suffix may hold balanced parentheses (Lancet: 10.1016/S0140-6736(20)30183-5); it
+# never ends with punctuation that closes the sentence around it. Each alternative starts
+# with a different character, so the match is linear.
+_DOI_CHAR = r"[^\s\"<>()\[\]{}|,;]"
+_DOI_END = r"[^\s\"<>()\[\]{}|,;.:]"
+DOI_RE = re.compile(
+    rf"\b(10\.\d{{4,9}}/(?:{_DOI_CHAR}|\({_DOI_CHAR}{{0,40}}\))*(?:{_DOI_END}|\({_DOI_CHAR}{{0,40}}\)))"
+)
 
 
 class ParseError(Exception):
@@ -31,6 +38,9 @@ class DigestParser(ABC):
     """One digest format. Subclasses register with @register and never touch files."""
 
     name: ClassVar[str]
+    # A data format (JSON, CSV, XML feeds, BibTeX, RIS) that recognises its text is the only
+    # reading of it: the record finder would read its syntax as prose.
+    data_format: ClassVar[bool] = False
 
     @abstractmethod
     def sniff(self, text: str) -> float:
@@ -69,7 +79,15 @@ def sniff_sample(text: str) -> str:
 
 
 def detect(text: str) -> DigestParser | None:
-    """The parser most confident about `text`, or None when none recognises it."""
+    """The parser whose parse of `text` the evidence favours, or None when none reads it."""
+    from reader.parsers.selection import choose  # selection needs every format registered
+
+    chosen = choose(normalize_text(text))
+    return chosen.parser if chosen else None
+
+
+def most_confident(text: str) -> DigestParser | None:
+    """The parser whose sniffer is most confident about `text` (no parse): a quick guess."""
     text = normalize_text(text)
     sample = sniff_sample(text)
     best = _most_confident(sample)
@@ -78,30 +96,28 @@ def detect(text: str) -> DigestParser | None:
     return best
 
 
-def _most_confident(text: str) -> DigestParser | None:
-    best, best_score = None, 0.0
+def sniff_scores(text: str) -> dict[str, float]:
+    """Every registered parser's confidence in `text`; a buggy sniffer scores 0."""
+    scores = {}
     for parser in REGISTRY.values():
         try:
-            score = parser.sniff(text)
+            scores[parser.name] = parser.sniff(text)
         except Exception:  # a buggy sniffer must not hide the other formats
-            score = 0.0
-        if score > best_score:
-            best, best_score = parser, score
-    return best
+            scores[parser.name] = 0.0
+    return scores
+
+
+def _most_confident(text: str) -> DigestParser | None:
+    scores = sniff_scores(text)
+    name, score = max(scores.items(), key=lambda item: item[1], default=(None, 0.0))
+    return REGISTRY[name] if name and score > 0 else None
 
 
 def parse_text(text: str) -> ParsedDigest:
-    """Detect the format of `text` and parse it; ParseError says why when it cannot."""
-    text = normalize_text(text)
-    if not text.strip():
-        raise ParseError("the file is empty")
-    parser = detect(text)
-    if parser is None:
-        raise ParseError("no papers found: the text matches no known digest format")
-    parsed = parser.parse(text)
-    if not parsed.entries:
-        raise ParseError(f"no papers found in this {parser.name} digest")
-    return parsed
+    """Parse `text` with the format whose result explains it best; ParseError says why not."""
+    from reader.parsers.selection import parse_best
+
+    return parse_best(normalize_text(text))
 
 
 def split_arxiv_id(text: str) -> tuple[str, str | None] | None:

@@ -144,6 +144,7 @@ class BibtexParser(DigestParser):
     """A .bib reading list: title, authors, date, DOI, arXiv id, URL, abstract per entry."""
 
     name = "bibtex"
+    data_format = True
 
     def sniff(self, text: str) -> float:
         if not ENTRY_START_RE.search(text):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
 
-from gui_helpers import SAMPLE_FILES
+from gui_helpers import SAMPLE_FILES, needs_samples
 from reader.gui.app import build_window
 from reader.library import Library
 from reader.lock import LibraryLock
@@ -30,6 +30,7 @@ def idle(window) -> bool:
     return not window.worker.is_busy() and window._import_total == 0
 
 
+@needs_samples
 def test_a_reading_session_is_kept_across_a_restart(qtbot, tmp_path):
     library_dir, watch = tmp_path / "library", tmp_path / "Digests"
     watch.mkdir()

@@ -87,6 +87,11 @@ def card_labels(view: DetailView) -> list[QLabel]:
     return [label for card in cards for label in card.findChildren(QLabel)]
 
 
+def rendered(qtbot, view: DetailView) -> None:
+    """Wait until the Markdown shown (rendered off the GUI thread) has arrived."""
+    qtbot.waitUntil(lambda: not view.markdown_pending(), timeout=5000)
+
+
 def click_text(qtbot, browser, text: str) -> None:
     """A real mouse click in the middle of the given text inside a text browser."""
     cursor = browser.document().find(text)
@@ -132,8 +137,9 @@ def test_translation_is_collapsed_until_asked_for(qtbot, view: DetailView) -> No
     assert "Translation" in view.translation.button.text()
 
 
-def test_every_sighting_is_shown_with_score_and_subscores(view: DetailView) -> None:
+def test_every_sighting_is_shown_with_score_and_subscores(qtbot, view: DetailView) -> None:
     view.show_paper(paper())
+    rendered(qtbot, view)
     cards = view.findChildren(SightingCard)
     assert len(cards) == 2
     texts = " | ".join(label.text() for label in card_labels(view))
@@ -160,8 +166,9 @@ def test_provenance_is_a_timeline_by_import_time_with_digest_dates() -> None:
     )
 
 
-def test_digest_text_is_rendered_without_scripts_images_or_unsafe_links(view: DetailView) -> None:
+def test_digest_text_is_rendered_without_scripts_images_or_unsafe_links(qtbot, view: DetailView) -> None:
     view.show_paper(paper())
+    rendered(qtbot, view)
     for label in card_labels(view):
         assert "<script" not in label.text() and "alert" not in label.text()
         assert "<img" not in label.text() and "tracker.example" not in label.text()
@@ -245,8 +252,9 @@ def test_unsafe_paper_links_are_disabled_and_never_open(view: DetailView, opened
     assert opened == []
 
 
-def test_links_in_digest_text_open_only_if_http(view: DetailView, opened: list[str]) -> None:
+def test_links_in_digest_text_open_only_if_http(qtbot, view: DetailView, opened: list[str]) -> None:
     view.show_paper(paper())
+    rendered(qtbot, view)
     summary = next(label for label in card_labels(view) if "Summary with" in label.text())
     summary.linkActivated.emit("javascript:alert(1)")
     summary.linkActivated.emit("file:///etc/passwd")
@@ -258,6 +266,7 @@ def test_links_in_digest_text_open_only_if_http(view: DetailView, opened: list[s
 def test_clicking_links_in_the_note_preview(qtbot, view: DetailView, opened: list[str]) -> None:
     note = "[bad](javascript:alert(1)), [data](data:text/html,x), [good](https://example.org/n)"
     view.show_paper(paper(note=note))
+    rendered(qtbot, view)
     assert view.note_preview.isVisible()
     click_text(qtbot, view.note_preview, "bad")
     click_text(qtbot, view.note_preview, "data")
@@ -337,9 +346,10 @@ def test_focus_tags_and_focus_note(qtbot, view: DetailView) -> None:
 # -- the note --------------------------------------------------------------------------
 
 
-def test_note_preview_renders_markdown_safely(view: DetailView) -> None:
+def test_note_preview_renders_markdown_safely(qtbot, view: DetailView) -> None:
     note = "# Heading\n\n**bold** <script>alert(1)</script> <img src=\"http://x/y\">"
     view.show_paper(paper(note=note))
+    rendered(qtbot, view)
     assert not view.is_note_editing()
     html = view.note_preview.toHtml()
     assert "Heading" in html and "bold" in html
@@ -365,6 +375,7 @@ def test_ctrl_enter_saves_and_shows_the_preview(qtbot, view: DetailView) -> None
         qtbot.keyClick(view.note_editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert signal.args == [7, "*idea*"]
     assert not view.is_note_editing()
+    rendered(qtbot, view)
     assert view.note_preview.toPlainText().strip() == "idea"  # rendered, not shown as source
 
 
@@ -421,7 +432,7 @@ def test_refresh_with_a_new_stored_note_updates_a_clean_editor(view: DetailView)
     assert "after undo" in view.note_preview.toPlainText()
 
 
-def test_real_library_paper_is_shown(view: DetailView, library_dir: Path) -> None:
+def test_real_library_paper_is_shown(qtbot, view: DetailView, library_dir: Path) -> None:
     from reader.library import Library
     from reader.models import Entry, ParsedDigest, Paper, Sighting
 
@@ -437,6 +448,7 @@ def test_real_library_paper_is_shown(view: DetailView, library_dir: Path) -> Non
     finally:
         library.close()
     view.show_paper(stored)
+    rendered(qtbot, view)
     assert view.title_label.text() == "Pixtral 12B"
     assert view.link_buttons["abs"].isEnabled() and not view.link_buttons["code"].isEnabled()
     texts = " | ".join(label.text() for label in card_labels(view))

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QPalette
 
-from gui_helpers import SAMPLE_FILES
+from gui_helpers import SAMPLE_FILES, needs_samples
 from reader.gui.main_window import SHORTCUTS, MainWindow, notification_text, summarize_imports
 from reader.gui.settings_dialog import ShortcutsDialog
 from reader.gui.worker import ImmediateWorker
@@ -31,6 +31,7 @@ def test_empty_library_shows_the_welcome_page(make_window, empty_library, tmp_pa
     assert "Watching:" in window.location_label.text()
 
 
+@needs_samples
 def test_importing_fills_list_sidebar_status_and_log(qtbot, make_window, empty_library, tmp_path):
     window = make_window(empty_library)
     bad = tmp_path / "notes.txt"
@@ -51,6 +52,7 @@ def test_importing_fills_list_sidebar_status_and_log(qtbot, make_window, empty_l
     qtbot.waitUntil(lambda: window.sidebar.item_for_query("").text(1) == "110")
 
 
+@needs_samples
 def test_dropping_files_imports_them(qtbot, make_window, empty_library):
     window = make_window(empty_library)
     mime = QMimeData()
@@ -125,7 +127,7 @@ def test_export_writes_the_selection(qtbot, window, tmp_path):
     window.export_to(target, "bibtex", window.selected_ids())
     text = target.read_text(encoding="utf-8")
     assert text.count("@") == 1
-    assert "Exported 1 papers" in window.statusBar().currentMessage()
+    assert "Exported 1 paper to" in window.statusBar().currentMessage()
 
 
 def test_shortcuts_dialog_lists_every_shortcut(qtbot, window):
@@ -158,6 +160,8 @@ def test_a_qt_warning_fails_a_gui_test(tmp_path):
     probe.mkdir()
     (probe / "conftest.py").write_text((here / "conftest.py").read_text(encoding="utf-8"), encoding="utf-8")
     (probe / "gui_helpers.py").write_text((here / "gui_helpers.py").read_text(encoding="utf-8"), encoding="utf-8")
+    shared_data = here.parent / "shared_data.py"  # gui_helpers imports it
+    (probe / "shared_data.py").write_text(shared_data.read_text(encoding="utf-8"), encoding="utf-8")
     (probe / "test_probe.py").write_text(
         textwrap.dedent(
             """

@@ -8,10 +8,10 @@ import pytest
 
 from reader.parsers import base
 from reader.parsers.arxiv_table import ArxivTableParser
+from shared_data import read_sample
 
-SAMPLES_DIR = Path(__file__).resolve().parents[3] / "shared" / "digests"
 FIXTURES_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "arxiv_table"
-SAMPLE = SAMPLES_DIR / "001_a7bca62cced45441.txt"
+SAMPLE_NAME = "001_a7bca62cced45441.txt"  # in ../shared/digests; tests reading it skip without it
 MM_EGO_AUTHORS = [
     "Hanrong Ye", "Haotian Zhang", "Erik Daxberger", "Lin Chen", "Zongyu Lin", "Yanghao Li",
     "Bowen Zhang", "Haoxuan You", "Dan Xu", "Zhe Gan", "Jiasen Lu", "Yinfei Yang",
@@ -28,7 +28,7 @@ EXTRA_TOPIC = """### Robotics
 
 @pytest.fixture(scope="module")
 def sample_text() -> str:
-    return SAMPLE.read_text(encoding="utf-8")
+    return read_sample(SAMPLE_NAME)
 
 
 @pytest.fixture(scope="module")

@@ -10,9 +10,9 @@ from reader.export import to_bibtex
 from reader.parsers import parse_text
 from reader.parsers.base import ParseError
 from reader.parsers.bibtex import BibtexParser, latex_to_text, split_authors
+from shared_data import needs_samples, sample_files
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "bibtex"
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "digests"
 parser = BibtexParser()
 
 
@@ -30,9 +30,9 @@ def test_sniff_recognises_bibtex_and_ignores_other_text(reading_list):
     assert parser.sniff("#### 1.A Title. [Link](http://arxiv.org/abs/2402.06619v1)\n") == 0.0
 
 
-@pytest.mark.skipif(not SAMPLES.is_dir(), reason="sample digests not available")
+@needs_samples
 def test_sniff_is_zero_on_every_sample_digest():
-    for sample in sorted(SAMPLES.glob("*.txt")):
+    for sample in sample_files("*.txt"):
         assert parser.sniff(sample.read_text(encoding="utf-8-sig")) == 0.0, sample.name
 
 

@@ -7,9 +7,10 @@ from pathlib import Path
 
 from reader.parsers import base, detect, parse_text
 from reader.parsers.newsletter import NewsletterParser
+from shared_data import read_sample
 
 TESTS_DIR = Path(__file__).resolve().parents[1]
-SAMPLE = TESTS_DIR.parents[1] / "shared" / "digests" / "003_5261537cfefae34e.txt"
+SAMPLE_NAME = "003_5261537cfefae34e.txt"  # in ../shared/digests; tests reading it skip without it
 VARIANT = TESTS_DIR / "fixtures" / "newsletter" / "variant_issue.md"
 PARSER = NewsletterParser()
 
@@ -44,7 +45,7 @@ NEWS_HEADLINES = {
 
 
 def sample() -> str:
-    return base.normalize_text(SAMPLE.read_text(encoding="utf-8"))
+    return base.normalize_text(read_sample(SAMPLE_NAME))
 
 
 def test_sample_counts_match_the_issue():
@@ -111,7 +112,7 @@ def test_odd_items_keep_their_parts():
 
 
 def test_crlf_and_bom_parse_like_the_original():
-    raw = SAMPLE.read_text(encoding="utf-8")
+    raw = read_sample(SAMPLE_NAME)
     mangled = "\ufeff" + raw.replace("\r\n", "\n").replace("\n", "\r\n")
     parsed = parse_text(mangled)
     assert [e.paper.title for e in parsed.entries] == [e.paper.title for e in PARSER.parse(sample()).entries]

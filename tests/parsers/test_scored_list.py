@@ -9,10 +9,10 @@ import pytest
 
 from reader.parsers import base
 from reader.parsers.scored_list import ScoredListParser
+from shared_data import read_sample
 
-SAMPLES_DIR = Path(__file__).resolve().parents[3] / "shared" / "digests"
 FIXTURES_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "scored_list"
-SAMPLE = SAMPLES_DIR / "000_1aa3a1462ac3e62b.txt"
+SAMPLE_NAME = "000_1aa3a1462ac3e62b.txt"  # in ../shared/digests; tests reading it skip without it
 FIRST_TITLE = "Aya Dataset: An Open-Access Collection for Multilingual Instruction Tuning"
 LAST_TITLE = (
     "Reinforcement Learning as a Catalyst for Robust and Fair Federated Learning: "
@@ -23,7 +23,7 @@ ENTRY_START_RE = re.compile(r"^(?=#### \d+\.)", re.MULTILINE)
 
 @pytest.fixture(scope="module")
 def sample_text() -> str:
-    return SAMPLE.read_text(encoding="utf-8")
+    return read_sample(SAMPLE_NAME)
 
 
 @pytest.fixture(scope="module")

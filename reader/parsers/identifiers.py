@@ -1,12 +1,11 @@
-"""Fallback parser: one entry per distinct arXiv id or DOI found anywhere in the text."""
+"""Paper identifiers in text: arXiv ids (new and old style, URLs, DOIs) and DOIs, with their spans."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from reader.models import Entry, Paper, ParsedDigest, Sighting
-from reader.parsers.base import DOI_RE, DigestParser, abs_url, pdf_url, register
+from reader.parsers.base import DOI_RE
 
 _ID = r"(?P<id>\d{4}\.\d{4,5}|[a-z]+(?:-[a-z]+)?(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?"
 URL_PREFIX = r"<?(?:https?://)?(?:www\.|export\.)?$"
@@ -56,7 +55,6 @@ TITLE_WINDOW = 400  # titles are shorter; looking further back only costs time o
 URL_RE = re.compile(r"<?https?://\S+>?")
 # Link texts that name the link, not the paper.
 GENERIC_LINK_TEXTS = {"", "paper", "pdf", "abs", "arxiv", "link", "here", "code", "html", "doi", "url"}
-MAX_SNIFF = 0.3
 
 
 @dataclass
@@ -151,42 +149,3 @@ def clean_title(raw: str) -> str | None:
     if not words or (len(text.split()) < 2 and (len(text) < 4 or text.islower())):
         return None
     return text
-
-
-def entry_for(ref: Reference, title: str | None, position: int) -> Entry:
-    if ref.kind == "arxiv":
-        paper = Paper(
-            title=title or f"arXiv:{ref.value}",
-            arxiv_id=ref.value,
-            abs_url=abs_url(ref.value),
-            pdf_url=pdf_url(ref.value),
-        )
-    else:
-        paper = Paper(title=title or f"doi:{ref.value}", doi=ref.value)
-    return Entry(paper=paper, sighting=Sighting(position=position))
-
-
-@register
-class GenericParser(DigestParser):
-    """Any text that mentions arXiv ids, arXiv URLs or DOIs."""
-
-    name = "generic"
-
-    def sniff(self, text: str) -> float:
-        count = len(distinct_references(text))
-        if count == 0:
-            return 0.0
-        return min(MAX_SNIFF, 0.1 + 0.02 * count)
-
-    def parse(self, text: str) -> ParsedDigest:
-        entries: list[Entry] = []
-        seen: set[tuple[str, str]] = set()
-        previous: Reference | None = None
-        for ref in find_references(text):
-            if ref.key not in seen:
-                seen.add(ref.key)
-                title = title_near(text, ref, previous)
-                entries.append(entry_for(ref, title, len(entries) + 1))
-            previous = ref
-        return ParsedDigest(format=self.name, entries=entries)
-

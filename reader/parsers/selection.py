@@ -1,0 +1,201 @@
+"""Choose a digest's parse by its evidence: every plausible format parses, the best result wins."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from reader.limits import MAX_ENTRIES
+from reader.models import Entry, ParsedDigest
+from reader.parsers.base import REGISTRY, DigestParser, ParseError, sniff_sample, sniff_scores
+from reader.parsers.identifiers import distinct_references
+from reader.parsers.record_finder import RecordFinderParser, is_title_like
+
+log = logging.getLogger(__name__)
+
+# Results this close count as a tie, which the more specific format (higher sniff) wins.
+TIE = 0.03
+# A sniff this high means the text is in that format's syntax.
+SURE = 0.8
+MAX_IDS = MAX_ENTRIES
+# A title-only entry is half the evidence of an entry that accounts for an id of the text.
+UNIDENTIFIED_WEIGHT = 0.5
+TEXT_FIELDS = ("abstract", "translation")
+SIGHTING_FIELDS = ("summary", "detail", "headline")
+
+
+@dataclass
+class Evidence:
+    """What one parse explains of a text."""
+
+    explained: int  # distinct ids of the text that the parse accounts for
+    good: int  # entries with a well-formed title
+    bad: int  # entries whose title is markup, a URL, a label or a whole line
+    unidentified_good: int
+
+    @property
+    def score(self) -> float:
+        return self.explained + UNIDENTIFIED_WEIGHT * self.unidentified_good - self.bad
+
+
+@dataclass
+class Choice:
+    """A parser, its parse and the evidence for it."""
+
+    parser: DigestParser
+    parsed: ParsedDigest
+    evidence: Evidence
+    sniff: float
+
+
+def entry_keys(entry: Entry) -> set[tuple[str, str]]:
+    paper = entry.paper
+    keys = set()
+    if paper.arxiv_id:
+        keys.add(("arxiv", paper.arxiv_id.lower()))
+    if paper.doi:
+        keys.add(("doi", paper.doi.lower()))
+    return keys
+
+
+def weigh(parsed: ParsedDigest, text_ids: set[tuple[str, str]]) -> Evidence:
+    found: set[tuple[str, str]] = set()
+    good = bad = unidentified_good = 0
+    for entry in parsed.entries:
+        keys = entry_keys(entry)
+        found |= keys
+        title = entry.paper.title
+        if is_title_like(title) and not _placeholder(title):
+            good += 1
+            if not keys:
+                unidentified_good += 1
+        elif not _placeholder(title):
+            bad += 1
+    return Evidence(len(found & text_ids), good, bad, unidentified_good)
+
+
+def _placeholder(title: str) -> bool:
+    return title.startswith(("arXiv:", "doi:"))
+
+
+def candidates(text: str) -> list[tuple[DigestParser, float]]:
+    """Parsers that think they might read `text`, most confident first."""
+    sample = sniff_sample(text)
+    scores = sniff_scores(sample)
+    if sample is not text and not any(scores.values()):  # a long preamble before the papers
+        scores = sniff_scores(text)
+    plausible = [(REGISTRY[name], score) for name, score in scores.items() if score > 0]
+    if any(parser.data_format and score >= SURE for parser, score in plausible):
+        plausible = [(parser, score) for parser, score in plausible if parser.data_format]
+    return sorted(plausible, key=lambda pair: -pair[1])
+
+
+def choose(
+    text: str, text_ids: set[tuple[str, str]] | None = None, results: dict[str, ParsedDigest] | None = None
+) -> Choice | None:
+    """The parse whose evidence is best; None when no format reads anything. `results`
+    collects every format's parse by name, so a caller can reuse them."""
+    if text_ids is None:
+        text_ids = {ref.key for ref in distinct_references(text)}
+    best: Choice | None = None
+    for parser, sniff in candidates(text):
+        try:
+            parsed = parser.parse(text)
+        except ParseError:
+            continue
+        except RecursionError:
+            log.warning("the %s parser recursed too deeply", parser.name)
+            continue
+        if results is not None:
+            results[parser.name] = parsed
+        if not parsed.entries:
+            continue
+        choice = Choice(parser, parsed, weigh(parsed, text_ids), sniff)
+        if best is None or _better(choice, best):
+            best = choice
+    return best
+
+
+def _better(challenger: Choice, holder: Choice) -> bool:
+    a, b = challenger.evidence.score, holder.evidence.score
+    margin = TIE * max(abs(a), abs(b), 1.0)
+    if abs(a - b) <= margin:
+        return challenger.sniff > holder.sniff
+    return a > b
+
+
+def parse_best(text: str) -> ParsedDigest:
+    """Parse `text` by the best evidence, then recover ids that stand outside every entry."""
+    if not text.strip():
+        raise ParseError("the file is empty")
+    text_ids = {ref.key for ref in distinct_references(text)}
+    if len(text_ids) > MAX_IDS:
+        # Refused before any format parses: an id flood would cost gigabytes to read.
+        raise ParseError(f"too many papers: {len(text_ids):,} ids (limit {MAX_IDS:,} per file)")
+    results: dict[str, ParsedDigest] = {}
+    chosen = choose(text, text_ids, results)
+    if chosen is None:
+        raise ParseError("no papers found: the text matches no known digest format")
+    parsed = chosen.parsed
+    if not isinstance(chosen.parser, RecordFinderParser):
+        _recover(parsed, text, text_ids, results.get(RecordFinderParser.name))
+    parsed.ids_in_text = len(text_ids)
+    parsed.confidence = confidence(parsed, text_ids)
+    return parsed
+
+
+def confidence(parsed: ParsedDigest, text_ids: set[tuple[str, str]]) -> float:
+    """Share of the text's ids accounted for and share of well-formed titles, weighed 3:2."""
+    evidence = weigh(parsed, text_ids)
+    found: set[tuple[str, str]] = set()
+    for entry in parsed.entries:
+        found |= entry_keys(entry)
+    quoted = _quoted(parsed, text_ids - found)
+    coverage = (evidence.explained + len(quoted)) / len(text_ids) if text_ids else 1.0
+    titles = evidence.good / len(parsed.entries) if parsed.entries else 0.0
+    return round(0.6 * coverage + 0.4 * titles, 3)
+
+
+def _recover(
+    parsed: ParsedDigest, text: str, text_ids: set[tuple[str, str]], found_by_records: ParsedDigest | None
+) -> None:
+    """Add the papers whose ids the chosen format left out, unless an entry quotes them."""
+    found: set[tuple[str, str]] = set()
+    for entry in parsed.entries:
+        found |= entry_keys(entry)
+    missing = text_ids - found
+    if not missing:
+        return
+    missing -= _quoted(parsed, missing)
+    if not missing:
+        return
+    if found_by_records is None:
+        try:
+            found_by_records = RecordFinderParser().parse(text)
+        except (ParseError, RecursionError):
+            return
+    recovered = 0
+    for entry in found_by_records.entries:
+        if entry_keys(entry) & missing:
+            entry.sighting.position = len(parsed.entries) + 1
+            parsed.entries.append(entry)
+            recovered += 1
+    if recovered:
+        parsed.warnings.append(
+            f"{recovered} paper(s) outside the {parsed.format} entries were found by their ids"
+        )
+
+
+def _quoted(parsed: ParsedDigest, keys: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """The ids among `keys` that an entry's own text quotes (an abstract citing a paper)."""
+    if not keys:
+        return set()
+    quoted = " ".join(_entry_text(entry) for entry in parsed.entries).lower()
+    return {key for key in keys if key[1] in quoted}
+
+
+def _entry_text(entry: Entry) -> str:
+    parts = [entry.paper.title or ""]
+    parts += [getattr(entry.paper, name) or "" for name in TEXT_FIELDS]
+    parts += [getattr(entry.sighting, name) or "" for name in SIGHTING_FIELDS]
+    return " ".join(parts)

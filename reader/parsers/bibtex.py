@@ -139,6 +139,9 @@ def _split_top_level(text: str, separator: re.Pattern[str]) -> list[str]:
     return pieces
 
 
+PART_CHARS = 500_000
+
+
 @register
 class BibtexParser(DigestParser):
     """A .bib reading list: title, authors, date, DOI, arXiv id, URL, abstract per entry."""
@@ -154,9 +157,20 @@ class BibtexParser(DigestParser):
         return 0.95 if BLOCK_FIRST_RE.match(text) else 0.6
 
     def parse(self, text: str) -> ParsedDigest:
-        library = bibtexparser.parse_string(text)
-        blocks, warnings = _entry_blocks(library)
-        entries = []
+        entries: list[Entry] = []
+        warnings: list[str] = []
+        # bibtexparser holds a few hundred times its input in memory: a big file is read
+        # in parts cut before an entry, so memory stays bounded.
+        for part in _parts(text, PART_CHARS):
+            blocks, part_warnings = _entry_blocks(bibtexparser.parse_string(part))
+            warnings += part_warnings
+            self._add_entries(blocks, entries, warnings)
+        if not entries:
+            raise ParseError("no papers found in this BibTeX file: no entry has a title")
+        return ParsedDigest(format=self.name, entries=entries, warnings=warnings)
+
+    @staticmethod
+    def _add_entries(blocks, entries: list[Entry], warnings: list[str]) -> None:
         for block in blocks:
             fields = _field_values(block)
             paper = paper_from_fields(fields)
@@ -166,9 +180,19 @@ class BibtexParser(DigestParser):
             annote = fields.get("annote")  # a reading list's own remark about the paper
             summary = latex_to_text(annote) if annote else None
             entries.append(Entry(paper, Sighting(position=len(entries) + 1, summary=summary)))
-        if not entries:
-            raise ParseError("no papers found in this BibTeX file: no entry has a title")
-        return ParsedDigest(format=self.name, entries=entries, warnings=warnings)
+
+
+def _parts(text: str, size: int) -> list[str]:
+    """`text` in parts of about `size` characters, each cut just before a line opening an entry."""
+    parts, start = [], 0
+    while len(text) - start > size:
+        cut = text.find("\n@", start + size)
+        if cut == -1:
+            break
+        parts.append(text[start : cut + 1])
+        start = cut + 1
+    parts.append(text[start:])
+    return parts
 
 
 def _entry_blocks(library: bibtexparser.Library) -> tuple[list[model.Entry], list[str]]:
@@ -177,7 +201,8 @@ def _entry_blocks(library: bibtexparser.Library) -> tuple[list[model.Entry], lis
     warnings = []
     for failed in library.failed_blocks:
         if isinstance(failed, model.DuplicateBlockKeyBlock):
-            blocks.append(failed.ignore_error_block)  # same key, still another paper
+            if isinstance(failed.ignore_error_block, model.Entry):
+                blocks.append(failed.ignore_error_block)  # same key, still another paper
         else:
             line = (failed.start_line or 0) + 1
             warnings.append(f"skipped an unreadable BibTeX block at line {line}")

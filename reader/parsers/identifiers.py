@@ -32,7 +32,7 @@ MENTION_PATTERNS = [
     ),
     MentionPattern(
         "arxiv",
-        re.compile(r"huggingface\.co/papers/" + _ID + r"/?>?", re.IGNORECASE),
+        re.compile(r"(?:huggingface\.co/papers|alphaxiv\.org/(?:abs|overview|pdf))/" + _ID + r"/?>?", re.IGNORECASE),
         re.compile(URL_PREFIX, re.IGNORECASE),
     ),
     MentionPattern(

@@ -18,6 +18,7 @@ TIE = 0.03
 # A sniff this high means the text is in that format's syntax.
 SURE = 0.8
 MAX_IDS = MAX_ENTRIES
+LARGE_TEXT = 8_000_000
 # A title-only entry is half the evidence of an entry that accounts for an id of the text.
 UNIDENTIFIED_WEIGHT = 0.5
 TEXT_FIELDS = ("abstract", "translation")
@@ -94,11 +95,13 @@ def choose(
     text: str, text_ids: set[tuple[str, str]] | None = None, results: dict[str, ParsedDigest] | None = None
 ) -> Choice | None:
     """The parse whose evidence is best; None when no format reads anything. `results`
-    collects every format's parse by name, so a caller can reuse them."""
+    collects the record finder's parse, so recovery need not read the text again."""
     if text_ids is None:
         text_ids = {ref.key for ref in distinct_references(text)}
     best: Choice | None = None
     for parser, sniff in candidates(text):
+        if isinstance(parser, RecordFinderParser) and best is not None and len(text) > LARGE_TEXT:
+            continue  # reading a huge text as a tree takes minutes: only when nothing else reads it
         try:
             parsed = parser.parse(text)
         except ParseError:
@@ -106,14 +109,32 @@ def choose(
         except RecursionError:
             log.warning("the %s parser recursed too deeply", parser.name)
             continue
-        if results is not None:
-            results[parser.name] = parsed
+        if results is not None and isinstance(parser, RecordFinderParser):
+            results[parser.name] = parsed  # kept for recovery; other losing parses are let go
         if not parsed.entries:
             continue
-        choice = Choice(parser, parsed, weigh(parsed, text_ids), sniff)
+        evidence = weigh(parsed, text_ids)
+        if sniff >= SURE and not isinstance(parser, RecordFinderParser):
+            # What a sure format leaves out is recovered after it wins: only its titles
+            # and its junk set it apart.
+            evidence.explained = len(text_ids)
+        choice = Choice(parser, parsed, evidence, sniff)
         if best is None or _better(choice, best):
             best = choice
+        if sniff >= SURE and _complete(choice, text_ids):
+            break  # a sure format that explains every id with clean titles: nothing can beat it
     return best
+
+
+def _complete(choice: Choice, text_ids: set[tuple[str, str]]) -> bool:
+    evidence = choice.evidence
+    if evidence.bad:
+        return False
+    found: set[tuple[str, str]] = set()
+    for entry in choice.parsed.entries:
+        found |= entry_keys(entry)
+    unexplained = text_ids - found
+    return not unexplained or unexplained == _quoted(choice.parsed, unexplained)
 
 
 def _better(challenger: Choice, holder: Choice) -> bool:

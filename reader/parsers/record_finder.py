@@ -83,13 +83,46 @@ class Tree:
 
 
 def record_of(element):
-    """The nearest record element at or above `element`, or None."""
+    """The nearest record element at or above `element`, or None. The items of a field list
+    ("1. Title: …", "2. Urls: …") are the fields of one record, not records."""
     while element is not None:
         tag = element.tag if isinstance(element.tag, str) else ""
-        if tag in RECORD_TAGS:
+        if tag in RECORD_TAGS and not (tag == "li" and _in_field_list(element)):
             return element
         element = element.getparent()
     return None
+
+
+LINK_FIELD_RE = re.compile(r"(?:urls?|links?|paper|pdf|abs|链接|论文)\s*[:：]\s*\S*$", re.I)
+# Labels of a paper's fields, as summary generators number them ("1. Title: …").
+FIELD_ITEM_RE = re.compile(
+    r"^\s*(?:title|urls?|links?|paper|pdf|authors?|affiliations?|keywords?|summary|abstract|tl;?dr|"
+    r"date|published|code|github|comments?|categories|标题|作者|链接|摘要|关键词)\s*[:：]",
+    re.I,
+)
+
+
+def _in_field_list(item) -> bool:
+    """Whether `item`, or a list item around it, is a field of a field list."""
+    while item is not None:
+        if item.tag == "li" and is_field_list(item.getparent()):
+            return True
+        item = item.getparent()
+    return False
+
+
+def is_field_list(list_element) -> bool:
+    """Whether most items of a list open with a "Label:"."""
+    if list_element is None or list_element.tag not in ("ul", "ol"):
+        return False
+    cached = list_element.get("data-field-list")
+    if cached is not None:
+        return cached == "1"
+    items = [item for item in list_element if item.tag == "li"]
+    labelled = sum(1 for item in items if FIELD_ITEM_RE.match(text_of(item)[:60]))
+    answer = len(items) >= 2 and labelled * 5 >= len(items) * 3
+    list_element.set("data-field-list", "1" if answer else "0")
+    return answer
 
 
 class RecordFinder:
@@ -210,6 +243,8 @@ class RecordFinder:
         anchors = self.anchors_by_record.get(section, [])
         if any(a.element is section[0] or _is_inside(a.element, section[0]) for a in anchors):
             return False
+        if any(is_field_list(found) for found in section.iter("ol", "ul")):
+            return False  # "1. Title: …  2. Urls: …": one paper's fields
         return record.primary is None or not any(a.in_attribute for a in anchors)
 
     def _absorbs(self, section, inner: list) -> bool:
@@ -253,8 +288,13 @@ class RecordFinder:
                 if anchor.element is scope or _is_inside(anchor.element, scope):
                     record.primary = anchor.ref
                     return
-        # A record whose first id comes before most of its text names that paper first.
         text = text_of(element)
+        # An id given as the record's link field ("Urls: http://arxiv.org/abs/…") is its paper.
+        labelled = [ref for ref in record.ids if LINK_FIELD_RE.search(text[: max(0, text.find(ref.value))][-60:])]
+        if len(labelled) == 1:
+            record.primary = labelled[0]
+            return
+        # A record whose first id comes before most of its text names that paper first.
         first = record.ids[0]
         position = text.find(first.value)
         if len(record.ids) == 2 and (position == -1 or position < max(80, len(text) // 5)):

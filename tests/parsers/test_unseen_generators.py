@@ -28,11 +28,6 @@ SMALL_FILE = 5  # files with at most this many papers must have no junk at all
 
 # Files that still fail, with the cause (see the report in the commit that added them).
 KNOWN_FAILURES: dict[str, str] = {
-    "chatpaper_summary.md": (
-        "record_finder takes each numbered field ('1. Title: …', '5. Urls: …') as a record of its "
-        "own: the <li> holding the id is the record, so the 'Title:' field of its sibling <li> is "
-        "never read, and an id quoted in a nested Summary item becomes a paper"
-    ),
 }
 
 

@@ -5,12 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from email.utils import parsedate_tz
 
 from reader.models import Entry, Paper, ParsedDigest, Sighting
 from reader.parsers.base import (
     ARXIV_URL_RE,
-    DOI_RE,
     DigestParser,
     ParseError,
     abs_url,
@@ -18,6 +16,8 @@ from reader.parsers.base import (
     register,
     unwrap,
 )
+from reader.parsers.dates import timestamp_date
+from reader.parsers.identifiers import doi_in_field
 from reader.parsers.dates import MONTHS
 
 # The id line that opens an entry, as the mailer writes it: "arXiv:2401.01234" or
@@ -178,11 +178,11 @@ def _build_entry(raw: _RawEntry, title: str, position: int) -> Entry:
         title=title,
         authors=split_authors(value("authors")),
         arxiv_id=raw.arxiv_id,
-        doi=_doi(value("doi")),
+        doi=doi_in_field(value("doi")),
         abstract=unwrap(raw.abstract) or None,
         # From the Date line only: a replacement's "replaced with" date is when it was
         # revised, not when the paper appeared.
-        published=rfc822_date(value("date").split("(", 1)[0]) if value("date") else None,
+        published=timestamp_date(value("date").split("(", 1)[0]) if value("date") else None,
         abs_url=abs_url(raw.arxiv_id),
         pdf_url=pdf_url(raw.arxiv_id),
     )
@@ -228,22 +228,8 @@ def _drop_parentheses(text: str) -> str:
     return "".join(kept)
 
 
-def _doi(value: str) -> str | None:
-    """The DOI of a `DOI:` line, which holds one DOI (or several separated by spaces)."""
-    token = value.split()[0].rstrip(".,;") if value.split() else ""
-    return token if DOI_RE.match(token) else None
 
 
-def rfc822_date(text: str) -> str | None:
-    """ISO date of "Tue, 16 Jan 2024 18:59:58 GMT", the day as the mailer wrote it."""
-    parsed = parsedate_tz(text.strip())
-    if not parsed:
-        return None
-    year, month, day = parsed[:3]
-    try:
-        return date(year, month, day).isoformat()
-    except ValueError:
-        return None
 
 
 def _digest_date(header: list[str]) -> str | None:
@@ -254,7 +240,7 @@ def _digest_date(header: list[str]) -> str | None:
             return _short_date(stripped.rsplit(" to ", 1)[1])
     for line in header:
         if line.startswith("Date:"):
-            return rfc822_date(line[len("Date:"):])
+            return timestamp_date(line[len("Date:"):])
     return None
 
 

@@ -11,13 +11,11 @@ from reader.models import ParsedDigest
 # Modern ids (2402.06619, optional version) and old-style ids (hep-th/9901001).
 # Archive names have at most one hyphen; the looser [a-z-]+ backtracked quadratically
 # on text like "a-a-a-..." (seconds for 40 KB).
-ARXIV_ID_RE = re.compile(
-    r"(?<![\w.])(?P<id>\d{4}\.\d{4,5}|[a-z]+(?:-[a-z]+)?(?:\.[A-Z]{2})?/\d{7})"
-    r"(?P<version>v\d+)?(?![\w])"
-)
+ARXIV_ID = r"(?P<id>\d{4}\.\d{4,5}|[a-z]+(?:-[a-z]+)?(?:\.[A-Z]{2})?/\d{7})"
+ARXIV_ID_VERSION = ARXIV_ID + r"(?P<version>v\d+)?"
+ARXIV_ID_RE = re.compile(r"(?<![\w.])" + ARXIV_ID_VERSION + r"(?![\w])")
 ARXIV_URL_RE = re.compile(
-    r"https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/"
-    r"(?P<id>\d{4}\.\d{4,5}|[a-z]+(?:-[a-z]+)?(?:\.[A-Z]{2})?/\d{7})(?P<version>v\d+)?(?:\.pdf)?",
+    r"https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/" + ARXIV_ID_VERSION + r"(?:\.pdf)?",
     re.IGNORECASE,
 )
 # A DOI suffix may hold balanced parentheses (Lancet: 10.1016/S0140-6736(20)30183-5); it

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from email.utils import parsedate_tz
 
 MONTHS = {
     name: number
@@ -20,6 +21,7 @@ MONTHS = {
 MONTH_DAY_RE = re.compile(
     r"\b(?P<month>[A-Za-z]{3,9})\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>\d{4})\b)?"
 )
+TIMESTAMP_DATE_RE = re.compile(r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})")  # "…T10:00:00Z" may follow
 ISO_DATE_RE = re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})\b")
 
 
@@ -47,3 +49,15 @@ def _checked(year: int, month: int, day: int) -> str | None:
         return date(year, month, day).isoformat()
     except ValueError:
         return None
+
+
+def timestamp_date(text: str | None) -> str | None:
+    """ISO date of an ISO 8601 (Atom, dc:date) or RFC 822 (RSS pubDate, mail Date:) timestamp,
+    the day as its writer wrote it."""
+    if not text:
+        return None
+    iso = TIMESTAMP_DATE_RE.match(text.strip())
+    if iso:
+        return _checked(int(iso["year"]), int(iso["month"]), int(iso["day"]))
+    parsed = parsedate_tz(text.strip())
+    return _checked(*parsed[:3]) if parsed else None

@@ -3,27 +3,24 @@
 from __future__ import annotations
 
 import re
-from datetime import date
-from email.utils import parsedate_tz
-from urllib.parse import unquote, urlsplit
 
 import lxml.html
 from lxml import etree
 
 from reader.models import Entry, Paper, ParsedDigest, Sighting
 from reader.parsers.base import (
+    ARXIV_ID_VERSION,
     ARXIV_URL_RE,
-    DOI_RE,
     DigestParser,
     ParseError,
     abs_url,
     pdf_url,
     register,
 )
+from reader.parsers.dates import timestamp_date
+from reader.parsers.identifiers import doi_in_field, doi_in_url
 
-_ID = (
-    r"(?P<id>\d{4}\.\d{4,5}|[a-z]+(?:-[a-z]+)?(?:\.[A-Z]{2})?/\d{7})(?P<version>v\d+)?(?![\w.])"
-)
+_ID = ARXIV_ID_VERSION + r"(?![\w.])"
 # Places where a feed names an arXiv paper without an arxiv.org/abs URL: arXiv's RSS guid
 # ("oai:arXiv.org:2401.01234v1"), its description prefix ("arXiv:2401.01234v1 Announce
 # Type: new"), old RSS titles ("(arXiv:2401.01234v1 [cs.LG])") and Hugging Face paper pages.
@@ -231,7 +228,7 @@ def _build_entry(item: etree._Element, position: int) -> Entry | None:
         title=title,
         authors=_authors(item),
         abstract=abstract or None,
-        published=_iso_date(_first_text(item, "published", "pubDate", "date", "issued", "updated")),
+        published=timestamp_date(_first_text(item, "published", "pubDate", "date", "issued", "updated")),
     )
     guid = _first_text(item, "guid", "id")
     # Only the places that name the item's own paper: a blog post may cite other papers.
@@ -243,9 +240,9 @@ def _build_entry(item: etree._Element, position: int) -> Entry | None:
     if arxiv:
         paper.arxiv_id = arxiv
         paper.abs_url, paper.pdf_url = abs_url(arxiv), pdf_url(arxiv)
-    paper.doi = _doi_field(_first_text(item, "doi")) or _doi_in_url(links.get("doi", ""))
+    paper.doi = doi_in_field(_first_text(item, "doi")) or doi_in_url(links.get("doi", ""))
     page = links.get("alternate") or (guid if guid.startswith(("http://", "https://")) else "")
-    paper.doi = paper.doi or _doi_in_url(page)
+    paper.doi = paper.doi or doi_in_url(page)
     if not arxiv:
         if page.lower().endswith(".pdf"):
             paper.pdf_url = page
@@ -286,30 +283,8 @@ def _arxiv_id(candidates: list[str]) -> str | None:
     return None
 
 
-def _doi_field(value: str) -> str | None:
-    """A field that holds one DOI, bare or as "doi:..." / a doi.org URL."""
-    value = value.strip()
-    if value.lower().startswith("doi:"):
-        value = value[4:].strip()
-    if "doi.org/" in value.lower():
-        return _doi_in_url(value)
-    token = value.split()[0].rstrip(".,;") if value.split() else ""
-    return token if DOI_RE.match(token) else None
 
 
-def _doi_in_url(url: str) -> str | None:
-    """The DOI of a doi.org link (its whole path, parentheses and all) or of a publisher's
-    /doi/ page."""
-    if not url:
-        return None
-    parts = urlsplit(url.strip())
-    if parts.netloc.lower().endswith("doi.org"):
-        doi = unquote(parts.path.lstrip("/"))
-        return doi if DOI_RE.match(doi) else None
-    if "/doi/" in parts.path.lower():
-        match = DOI_RE.search(unquote(parts.path))
-        return match.group(1) if match else None
-    return None
 
 
 def _authors(item: etree._Element) -> list[str]:
@@ -357,29 +332,12 @@ def _sighting(item: etree._Element, position: int, announce_type: str) -> Sighti
     )
 
 
-def _iso_date(text: str) -> str | None:
-    """ISO date of an ISO 8601 (Atom, dc:date) or RFC 822 (RSS pubDate) timestamp, the
-    day as the feed wrote it."""
-    if not text:
-        return None
-    iso = ISO_DATE_RE.match(text)
-    if iso:
-        year, month, day = int(iso["year"]), int(iso["month"]), int(iso["day"])
-    else:
-        parsed = parsedate_tz(text.strip())
-        if not parsed:
-            return None
-        year, month, day = parsed[:3]
-    try:
-        return date(year, month, day).isoformat()
-    except ValueError:
-        return None
 
 
 def _feed_date(root: etree._Element) -> str | None:
     channel = next(iter(_children(root, "channel")), root)
     for name in ("pubDate", "date", "lastBuildDate", "updated"):
-        value = _iso_date(_first_text(channel, name))
+        value = timestamp_date(_first_text(channel, name))
         if value:
             return value
     return None

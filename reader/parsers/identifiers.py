@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
 
-from reader.parsers.base import DOI_RE
+from reader.parsers.base import ARXIV_ID, DOI_RE
 
-_ID = r"(?P<id>\d{4}\.\d{4,5}|[a-z]+(?:-[a-z]+)?(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?"
+_ID = ARXIV_ID + r"(?:v\d+)?"
 URL_PREFIX = r"<?(?:https?://)?(?:www\.|export\.)?$"
 DOI_PREFIX = r"(?:doi:\s*|<?https?://(?:dx\.)?doi\.org/)$"
 PREFIX_WINDOW = 30
@@ -149,3 +150,29 @@ def clean_title(raw: str) -> str | None:
     if not words or (len(text.split()) < 2 and (len(text) < 4 or text.islower())):
         return None
     return text
+
+
+def doi_in_field(value: str | None) -> str | None:
+    """The DOI of a field that holds one ("10.1/x", "doi:10.1/x", a doi.org link), kept whole:
+    a field's DOI may hold parentheses that running text would have cut."""
+    value = (value or "").strip()
+    if value.lower().startswith("doi:"):
+        value = value[4:].strip()
+    if "doi.org/" in value.lower():
+        return doi_in_url(value)
+    token = value.split()[0].rstrip(".,;") if value.split() else ""
+    return token if DOI_RE.match(token) else None
+
+
+def doi_in_url(url: str | None) -> str | None:
+    """The DOI of a doi.org link (its whole path) or of a publisher's /doi/ page."""
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    if parts.netloc.lower().endswith("doi.org"):
+        doi = unquote(parts.path.lstrip("/"))
+        return doi if DOI_RE.match(doi) else None
+    if "/doi/" in parts.path.lower():
+        match = DOI_RE.search(unquote(parts.path))
+        return match.group(1) if match else None
+    return None

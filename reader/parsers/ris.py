@@ -5,22 +5,23 @@ from __future__ import annotations
 import html
 import re
 from datetime import date
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 import rispy
 
 from reader.models import Entry, Paper, ParsedDigest, Sighting
 from reader.parsers.base import (
+    ARXIV_ID_VERSION,
     ARXIV_URL_RE,
-    DOI_RE,
     DigestParser,
     ParseError,
     abs_url,
     pdf_url,
     register,
 )
+from reader.parsers.identifiers import doi_in_field, doi_in_url
 
-_ID = r"(?P<id>\d{4}\.\d{4,5}|[a-z]+(?:-[a-z]+)?(?:\.[A-Z]{2})?/\d{7})(?P<version>v\d+)?(?![\w.])"
+_ID = ARXIV_ID_VERSION + r"(?![\w.])"
 # Reference managers write an arXiv preprint's id as "arXiv:2401.01234" in N1/AN/M1, or as
 # arXiv's DataCite DOI.
 NAMED_ID_RE = re.compile(r"arXiv:[ \t]?" + _ID, re.IGNORECASE)
@@ -109,7 +110,7 @@ def _build_entry(record: dict, position: int) -> Entry | None:
         return None
     urls = _list(record, "urls") + _list(record, "file_attachments1")
     notes = [note for note in (_plain(text) for text in _list(record, "notes")) if note]
-    doi = _doi(_first(record, "doi")) or next(filter(None, map(_doi_in_url, urls)), None)
+    doi = doi_in_field(_first(record, "doi")) or next(filter(None, map(doi_in_url, urls)), None)
     names = [_display_name(n) for n in _list(record, "authors") + _list(record, "first_authors")]
     year, published = _dates(record)
     paper = Paper(
@@ -162,23 +163,8 @@ def _display_name(name: str) -> str:
     return " ".join(" ".join([parts[1], parts[0], *parts[2:]]).split())
 
 
-def _doi(value: str) -> str | None:
-    """A DO field: one DOI, bare or as "doi:..." / a doi.org URL, parentheses and all."""
-    value = value.strip()
-    if value.lower().startswith("doi:"):
-        value = value[4:].strip()
-    if "doi.org/" in value.lower():
-        return _doi_in_url(value)
-    token = value.split()[0].rstrip(".,;") if value.split() else ""
-    return token if DOI_RE.match(token) else None
 
 
-def _doi_in_url(url: str) -> str | None:
-    parts = urlsplit(url.strip())
-    if not parts.netloc.lower().endswith("doi.org"):
-        return None
-    doi = unquote(parts.path.lstrip("/"))
-    return doi if DOI_RE.match(doi) else None
 
 
 def _arxiv_id(doi: str | None, urls: list[str], texts: list[str]) -> str | None:

@@ -17,6 +17,7 @@ from reader.parsers.base import (
     unwrap,
 )
 from reader.parsers.dates import timestamp_date
+from reader.parsers.titles import split_authors as split_names
 from reader.parsers.identifiers import doi_in_field
 from reader.parsers.dates import MONTHS
 
@@ -203,14 +204,7 @@ def _build_entry(raw: _RawEntry, title: str, position: int) -> Entry:
 
 def split_authors(authors: str) -> list[str]:
     """Names of "A. One (1), B. Two (2) and C. Three ((1) MIT, (2) ETH)", affiliations dropped."""
-    plain = _drop_parentheses(authors)
-    names: list[str] = []
-    for part in plain.split(","):
-        for name in re.split(r"(?:^|\s)and\s", part.strip()):
-            name = " ".join(name.split())
-            if name:
-                names.append(name)
-    return names
+    return split_names(_drop_parentheses(authors))
 
 
 def _drop_parentheses(text: str) -> str:

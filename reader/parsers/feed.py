@@ -18,6 +18,7 @@ from reader.parsers.base import (
     register,
 )
 from reader.parsers.dates import timestamp_date
+from reader.parsers.titles import split_authors
 from reader.parsers.identifiers import doi_in_field, doi_in_url
 
 _ID = ARXIV_ID_VERSION + r"(?![\w.])"
@@ -294,20 +295,12 @@ def _authors(item: etree._Element) -> list[str]:
         # RSS 2.0 writes "jane@example.org (Jane Doe)"
         if "@" in name and "(" in name and name.endswith(")"):
             name = name[name.index("(") + 1 : -1]
-        names += _split_names(html_to_text(name))
+        names += split_authors(html_to_text(name))
     for creator in _children(item, "creator"):
-        names += _split_names(html_to_text(_text(creator)))
+        names += split_authors(html_to_text(_text(creator)))
     return names
 
 
-def _split_names(text: str) -> list[str]:
-    names: list[str] = []
-    for part in text.split(","):
-        for name in re.split(r"(?:^|\s)and\s", part.strip()):
-            name = " ".join(name.split())
-            if name:
-                names.append(name)
-    return names
 
 
 def _sighting(item: etree._Element, position: int, announce_type: str) -> Sighting:

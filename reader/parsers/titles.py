@@ -123,5 +123,5 @@ def split_authors(text: str) -> list[str]:
     text = " ".join(text.split()).strip(" .;")
     if not text or len(text) > 5000:
         return []
-    parts = re.split(r",\s*|\s+and\s+|;\s*", text)
+    parts = re.split(r"\s*(?:[,;]\s*(?:and\s+)?|\band\s+)", text)
     return [part.strip() for part in parts if part.strip() and len(part.strip()) < 120][:200]

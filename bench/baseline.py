@@ -10,7 +10,7 @@ import sqlite3
 import time
 from pathlib import Path
 
-from reader.importer import decode
+from reader.ingest.reading import decode
 from reader.parsers import parse_text
 
 SCHEMA = """

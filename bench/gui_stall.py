@@ -52,7 +52,7 @@ def attack_papers(scratch: Path) -> list[tuple[str, dict, dict]]:
 
 def seed(folder: Path, scratch: Path) -> dict[int, str]:
     """Store the attack papers (and notes) in a new library; paper id -> label."""
-    from reader.library import Library
+    from reader.store import Library
     from reader.models import Entry, ParsedDigest, Paper, Sighting
 
     papers = attack_papers(scratch)
@@ -63,7 +63,7 @@ def seed(folder: Path, scratch: Path) -> dict[int, str]:
     notes = {"bracket bomb summary (19 KB)": "[" * 15_000, "deep list detail (46 KB)": "- x\n" * 10}
     with Library(folder) as library:
         library.store_digest(folder / "attack.txt", "attack", ParsedDigest("scored_list", entries))
-        by_arxiv = {paper["arxiv_id"]: paper["id"] for paper in library.list_papers()}
+        by_arxiv = {paper.arxiv_id: paper.id for paper in library.list_papers()}
         result = {}
         for index, (label, _fields, _sighting) in enumerate(papers):
             paper_id = by_arxiv[f"2410.{index:05d}"]

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from bench import baseline
 from bench.generate import CACHE_DIR, ensure_digests
-from reader.importer import import_file
-from reader.library import DB_NAME, Library
+from reader.ingest.importer import import_file
+from reader.store import DB_NAME, Library
 
 REPO = Path(__file__).resolve().parent.parent
 SEARCH_REPEATS = 5

@@ -10,8 +10,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from reader.library import Library
-from reader.watcher import run_headless
+from reader.store import Library
+from reader.cli_watch import run_headless
 
 
 def generated_digest(number: int, entries: int) -> str:

@@ -23,7 +23,7 @@ from reader.export import FORMATS, export, stars
 from reader.textsafe import clean_value, json_text, one_line, terminal_text
 
 if TYPE_CHECKING:
-    from reader.library import Library
+    from reader.store import DigestRecord, Library, PaperDetail
 
 PROG = "digest-reader"
 SORT_KEYS = ("added", "published", "title", "rating", "author", "seen")
@@ -243,9 +243,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if missing:
         return _fail(f"no such file: {missing[0]}")
     # Imported here, not at the top: --help and --version stay instant.
-    from reader.library import LibraryError
-    from reader.lock import LibraryLocked
-    from reader.query import QueryError
+    from reader.store import LibraryError, QueryError
+    from reader.store.lock import LibraryLocked
 
     try:
         return _run(args)
@@ -325,7 +324,7 @@ def open_library(folder: Path) -> Iterator[Library]:
     """The library. Commands never take the app's single-writer lock: their writes are
     short transactions that SQLite's own locking (with a busy timeout) serialises with a
     running app or `watch`, so a user can tag from a terminal while the app is open."""
-    from reader.library import Library
+    from reader.store import Library
 
     with Library(folder) as library:
         yield library
@@ -370,7 +369,7 @@ def run_gui(args: argparse.Namespace) -> int:
 
 def cmd_watch(args: argparse.Namespace) -> int:
     try:
-        from reader.watcher import run_headless
+        from reader.cli_watch import run_headless
     except ImportError as error:
         print(f"{PROG}: error: the folder watcher is not available: {error}", file=sys.stderr)
         return 1
@@ -381,21 +380,21 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from reader.importer import import_paths, is_ignored
+    from reader.ingest import import_paths, is_ignored
 
     missing = [path for path in args.paths if not path.exists()]
     if missing:
         raise UserError(f"no such file or folder: {missing[0]}")
     for path in args.paths:
         if path.is_file() and is_ignored(path):
-            print(f"{PROG}: skipped {path}: hidden or temporary files are not imported", file=sys.stderr)
+            print(f"{PROG}: skipped {path}: hidden, temporary and system files are not imported", file=sys.stderr)
     with open_library(args.library) as library:
         results = import_paths(library, list(args.paths), progress=_progress_printer())
     rows = [_import_row(result) for result in results]
     if args.json:
         print_json(rows)
     else:
-        print_import_table(rows, [getattr(result, "warnings", []) for result in results])
+        print_import_table(results)
     return 1 if any(row["status"] == "failed" for row in rows) else 0
 
 
@@ -423,36 +422,32 @@ def _progress_printer() -> Callable[[int, int, Any], None] | None:
     return progress
 
 
-def print_import_table(rows: list[dict], warnings: list[list[str]]) -> None:
-    for row, notes in zip(rows, warnings):
-        if row["status"] == "failed":
-            print(f"failed     {one_line(row['file'])}: {one_line(row['error'])}")
-            continue
-        counts = f"{row['entries'] or 0} entries, {row['new'] or 0} new, {row['merged'] or 0} merged"
-        print(f"{row['status']:<10} {one_line(row['file'])} ({row['format']}): {counts}")
+def print_import_table(results: list) -> None:
+    """One line per file and its first warnings, then the batch in a sentence."""
+    from reader.ingest import report
+
+    for result in results:
+        print(report.describe(result))
+        notes = [note for note in result.warnings if note != report.duplicate_note(result)]
         for note in notes[:MAX_WARNINGS_SHOWN]:
-            print(f"           warning: {one_line(note)}")
+            print(f"    warning: {one_line(note)}")
         if len(notes) > MAX_WARNINGS_SHOWN:
-            print(f"           ... and {len(notes) - MAX_WARNINGS_SHOWN} more warnings")
-    totals = {s: sum(1 for r in rows if r["status"] == s) for s in ("imported", "unchanged", "failed")}
-    new = sum(row["new"] or 0 for row in rows if row["status"] == "imported")
-    print(
-        f"{len(rows)} file{'s' if len(rows) != 1 else ''}: {totals['imported']} imported "
-        f"({new} new papers), {totals['unchanged']} unchanged, {totals['failed']} failed"
-    )
+            print(f"    ... and {len(notes) - MAX_WARNINGS_SHOWN} more warnings")
+    print(report.summarize(results) or "no files to import")
 
 
 def cmd_list(args: argparse.Namespace) -> int:
     with open_library(args.library) as library:
         papers = query_papers(library, args)
+    listed = [listed_paper(paper) for paper in papers]
     if args.json:
-        print_json([listed_paper(paper) for paper in papers])
+        print_json(listed)
     else:
-        print_paper_table(papers)
+        print_paper_table(listed)
     return 0
 
 
-def query_papers(library: Library, args: argparse.Namespace) -> list[dict]:
+def query_papers(library: Library, args: argparse.Namespace) -> list[PaperDetail]:
     """list_papers for the command's QUERY words, sort, direction and limit."""
     return library.list_papers(
         " ".join(args.query), sort=args.sort, descending=not args.asc, limit=args.limit
@@ -488,22 +483,29 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
-def listed_paper(paper: dict) -> dict:
-    """A library paper dict cut to the `list --json` shape."""
-    listed = {key: paper.get(key) for key in PAPER_KEYS}
-    listed["links"] = {key: (paper.get("links") or {}).get(key) for key in LINK_KEYS}
+def listed_paper(paper: PaperDetail) -> dict:
+    """A paper in the `list --json` shape (also what the exports read)."""
+    listed = {key: getattr(paper, key, None) for key in PAPER_KEYS}  # in the documented order
+    listed["links"] = {key: paper.links[key] for key in LINK_KEYS}
+    listed["digests"] = [{"file": s.file, "format": s.format} for s in paper.sightings]
     return listed
 
 
-def shown_paper(paper: dict) -> dict:
-    """A library paper dict cut to the `show --json` shape: the list shape plus sightings."""
-    sightings = [{key: s.get(key) for key in SIGHTING_KEYS} for s in paper.get("sightings") or []]
+def shown_paper(paper: PaperDetail) -> dict:
+    """A paper in the `show --json` shape: the list shape plus sightings."""
+    sightings = [{key: getattr(s, key) for key in SIGHTING_KEYS} for s in paper.sightings]
     return {**listed_paper(paper), "sightings": sightings}
 
 
-def paper_text(paper: dict) -> str:
+def listed_digest(digest: DigestRecord) -> dict:
+    """A digest in the `digests --json` shape."""
+    return {key: getattr(digest, key) for key in DIGEST_KEYS}
+
+
+def paper_text(record: PaperDetail) -> str:
     """The readable `show` page of one paper."""
-    paper = clean_value(paper, terminal_text)  # digest text must not drive the terminal
+    shown = {**shown_paper(record), "links": record.links, "translation": record.translation}
+    paper = clean_value(shown, terminal_text)  # digest text must not drive the terminal
     width = min(_terminal_width(), 100)
     facts = [
         ("Authors", ", ".join(paper["authors"])),
@@ -633,7 +635,7 @@ def _report_paper(library: Library, args: argparse.Namespace) -> int:
 
 def cmd_digests(args: argparse.Namespace) -> int:
     with open_library(args.library) as library:
-        digests = [{key: digest.get(key) for key in DIGEST_KEYS} for digest in library.digests()]
+        digests = [listed_digest(digest) for digest in library.digests()]
     if args.json:
         print_json(digests)
         return 0

@@ -10,6 +10,8 @@ import platformdirs
 APP_NAME = "digest-reader"
 LIBRARY_ENV = "DIGEST_READER_LIBRARY"
 WATCH_ENV = "DIGEST_READER_WATCH"
+# The library setting that remembers the watched folder (the app and `watch` share it).
+WATCH_FOLDER_SETTING = "watch_folder"
 
 
 def default_library_dir() -> Path:

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from bench import generate
-from reader.importer import import_file
-from reader.library import Library
+from reader.ingest.importer import import_file
+from reader.store import Library
 from reader.parsers import parse_text
 from shared_data import require_samples
 

@@ -15,7 +15,7 @@ import bibtexparser
 import pytest
 
 from reader import __version__, cli
-from reader.lock import LibraryLock
+from reader.store.lock import LibraryLock
 from reader.parsers import detect
 from reader.parsers.bibtex import latex_to_text
 from shared_data import SAMPLES_DIR, SKIP_REASON, sample_files
@@ -279,13 +279,13 @@ def test_missing_desktop_app_is_reported_and_qt_never_loads_for_subcommands(tmp_
 
 
 def test_app_and_watcher_get_the_folders_given_or_none(tmp_path, monkeypatch):
-    import reader.watcher
+    import reader.cli_watch
 
     calls = []
     app = types.ModuleType("reader.gui.app")
     app.run = lambda library, watch, files=(): calls.append(("app", library, watch)) or 0
     monkeypatch.setitem(sys.modules, "reader.gui.app", app)
-    monkeypatch.setattr(reader.watcher, "run_headless", lambda lib, watch, **_: calls.append(("watch", lib, watch)) or 0)
+    monkeypatch.setattr(reader.cli_watch, "run_headless", lambda lib, watch, **_: calls.append(("watch", lib, watch)) or 0)
     monkeypatch.setenv("DIGEST_READER_LIBRARY", str(tmp_path / "env-library"))
     library, watch = tmp_path / "library", tmp_path / "watch"
 

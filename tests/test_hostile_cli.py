@@ -15,12 +15,14 @@ from pathlib import Path
 import pytest
 
 from paper_factory import digest, entry
-from reader import cli, migrations
-from reader import library as library_module
+from reader import cli
+from reader.store import migrations
+from reader.store import db as library_module
 from reader.export import export
-from reader.importer import MAX_BYTES, import_file
-from reader.library import DB_NAME, Library, LibraryError, UnknownPaper
-from reader.query import QueryError, parse_query
+from reader.ingest.importer import import_file
+from reader.ingest.reading import MAX_BYTES
+from reader.store import DB_NAME, Library, LibraryError, UnknownPaper
+from reader.store.query import QueryError, parse_query
 
 REPO = Path(__file__).resolve().parents[1]
 ESC = "\x1b"
@@ -93,7 +95,7 @@ def test_json_output_escapes_what_a_terminal_would_act_on_and_keeps_the_value(
     assert_no_controls(out.replace("\n", ""))
     assert json.loads(out)["title"] == HOSTILE  # the data itself is untouched
     with Library(hostile_library) as lib:
-        exported = export(lib.list_papers(), "json")
+        exported = export([cli.listed_paper(p) for p in lib.list_papers()], "json")
     assert_no_controls(exported.replace("\n", ""))
     assert json.loads(exported)[0]["title"] == HOSTILE
 
@@ -132,7 +134,7 @@ def test_a_write_lock_held_past_the_busy_timeout_delays_a_tag_instead_of_failing
     holder.join()
     assert code == 0, err
     with Library(hostile_library) as lib:
-        assert "later" in lib.get_paper(1)["tags"]
+        assert "later" in lib.get_paper(1).tags
 
 
 def test_a_lock_held_past_the_whole_wait_is_reported_in_one_line(
@@ -190,12 +192,12 @@ def test_a_file_name_that_is_not_utf8_is_imported_recorded_and_not_retried(tmp_p
         assert first.status == "imported", first.error
         again = import_file(lib, tmp_path / name)
         assert again.status == "unchanged"
-        assert [d["file"] for d in lib.digests()] == [str(tmp_path / "caf\\xe9.md")]
+        assert [d.file for d in lib.digests()] == [str(tmp_path / "caf\\xe9.md")]
         assert lib.digest_by_path(tmp_path / name).status == "imported"
 
 
 def test_a_file_name_cannot_forge_or_reorder_watch_lines(tmp_path, library_dir):
-    from tests.test_watcher import Headless, wait_until
+    from tests.test_cli_watch import Headless, wait_until
 
     folder = tmp_path / "Digests"
     folder.mkdir()
@@ -211,7 +213,7 @@ def test_a_file_name_cannot_forge_or_reorder_watch_lines(tmp_path, library_dir):
 def crash_while_open(library_dir: Path) -> None:
     """A process that opens the library and dies without closing it."""
     code = (
-        "import os, sys; sys.path.insert(0, sys.argv[2]); from reader.library import Library;"
+        "import os, sys; sys.path.insert(0, sys.argv[2]); from reader.store import Library;"
         " Library(sys.argv[1]); os._exit(0)"
     )
     subprocess.run([sys.executable, "-c", code, str(library_dir), str(REPO)], check=True)
@@ -333,7 +335,7 @@ def test_export_refuses_to_replace_a_fifo_or_a_device(capsys, hostile_library, t
 
 
 def run_watch(library_dir: Path, folder: Path, json_lines: bool = False, seconds: float = 0.0):
-    from reader.watcher import run_headless
+    from reader.cli_watch import run_headless
 
     lines: list[str] = []
     errors: list[str] = []
@@ -388,7 +390,7 @@ def test_watch_does_not_follow_a_symlink_out_of_the_folder(library_dir, tmp_path
 
 def test_watch_retries_a_digest_that_arrives_while_another_process_holds_the_lock(
         library_dir, tmp_path, monkeypatch):
-    from tests.test_watcher import Headless, wait_until
+    from tests.test_cli_watch import Headless, wait_until
 
     monkeypatch.setattr(library_module, "BUSY_TIMEOUT_MS", 100)
     monkeypatch.setattr(library_module, "LOCK_WAIT_S", 0.3)  # so the import gives up once
@@ -401,7 +403,7 @@ def test_watch_retries_a_digest_that_arrives_while_another_process_holds_the_loc
         holder.join()
         assert wait_until(lambda: headless.has("imported late.md"), 10), headless.lines
     with Library(library_dir) as lib:
-        assert [d["status"] for d in lib.digests()] == ["imported"]
+        assert [d.status for d in lib.digests()] == ["imported"]
         assert lib.count() == 1
 
 
@@ -433,7 +435,7 @@ def test_a_renamed_copy_is_a_duplicate_not_a_second_sighting(capsys, library_dir
     code, out, _ = main(capsys, library_dir, "import", str(tmp_path))
     assert code == 0
     # "digest (1).md" sorts first, so it is the one imported and "digest.md" the copy.
-    assert f"warning: same content as {tmp_path / 'digest (1).md'}" in out
+    assert f"duplicate {tmp_path / 'digest.md'}: same content as {tmp_path / 'digest (1).md'}" in out
     code, out, _ = main(capsys, library_dir, "--json", "digests")
     digests = json.loads(out)
     assert [d["status"] for d in digests] == ["imported", "duplicate"]
@@ -444,7 +446,7 @@ def test_a_renamed_copy_is_a_duplicate_not_a_second_sighting(capsys, library_dir
     with Library(library_dir) as lib:  # the original goes: the copy now counts its papers
         lib.remove_digest(tmp_path / "digest (1).md")
         assert lib.count("seen:1") == 1
-        assert [d["status"] for d in lib.digests()] == ["imported"]
+        assert [d.status for d in lib.digests()] == ["imported"]
 
 
 def test_papers_known_only_by_arxiv_id_get_the_ids_year_and_month(library_dir):
@@ -455,18 +457,18 @@ def test_papers_known_only_by_arxiv_id_get_the_ids_year_and_month(library_dir):
             entry("Dated February", published="2024-02-01"),
             entry("No date at all"),
         ))
-        assert [p["title"] for p in lib.list_papers("year:2024")] == [
+        assert [p.title for p in lib.list_papers("year:2024")] == [
             "Dated February", "Only an id"]
         assert lib.count("year:>=2024") == 2 and lib.count("year:<2024") == 1
-        ordered = [p["title"] for p in lib.list_papers(sort="published", descending=False)
-                   if p["published"] or p["arxiv_id"]]
+        ordered = [p.title for p in lib.list_papers(sort="published", descending=False)
+                   if p.published or p.arxiv_id]
         assert ordered == ["Dated December", "Only an id", "Dated February"]
         only_id = lib.list_papers("title:only")[0]
-        assert only_id["published"] is None  # no day is invented
-        bibtex = export([only_id], "bibtex")
+        assert only_id.published is None  # no day is invented
+        bibtex = export([cli.listed_paper(only_id)], "bibtex")
         assert "year = {2024}" in bibtex and "month = jan" in bibtex and "date =" not in bibtex
         plan = lib.conn.execute(
             "EXPLAIN QUERY PLAN SELECT p.id FROM papers p WHERE "
-            + lib._compiled("year:2024").where, lib._compiled("year:2024").params
+            + lib.compiled("year:2024").where, lib.compiled("year:2024").params
         ).fetchall()
         assert "papers_date" in str(plan)

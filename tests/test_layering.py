@@ -1,4 +1,4 @@
-"""The core never imports Qt: only reader/gui/ may."""
+"""The core never imports Qt: only reader/gui/ may; store, ingest and watch never import the GUI."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import ast
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 READER = Path(__file__).resolve().parents[1] / "reader"
 
@@ -47,3 +49,44 @@ def test_importing_the_core_loads_no_qt():
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=READER.parent, check=True
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_ingest_and_watch_never_import_the_gui():
+    """The app wraps them (worker, watcher bridge); they know nothing of it."""
+    offenders = []
+    for package in ("ingest", "watch"):
+        for path in (READER / package).rglob("*.py"):
+            names = _imported_modules(path)
+            if any(name == "reader.gui" or name.startswith("reader.gui.") for name in names):
+                offenders.append(str(path.relative_to(READER)))
+    assert offenders == []
+
+
+# Packages below the GUI. ingest and watch are being split out of importer.py and
+# watcher.py: until one exists, there is nothing of it to check.
+CORE_PACKAGES = ("store", "ingest", "watch")
+
+
+@pytest.mark.parametrize("package", CORE_PACKAGES)
+def test_core_packages_never_import_the_gui_or_qt(package):
+    folder = READER / package
+    if not folder.is_dir():
+        pytest.skip(f"reader/{package}/ does not exist yet")
+    offenders = []
+    for path in folder.rglob("*.py"):
+        for name in _imported_modules(path):
+            if name.split(".")[0] in {"PySide6", "shiboken6"} or name == "reader.gui" \
+                    or name.startswith("reader.gui."):
+                offenders.append(f"{path.relative_to(READER)}: {name}")
+    assert offenders == []
+
+
+def test_the_store_imports_nothing_above_it():
+    """The store is the bottom layer: only the models and config may come from elsewhere in reader."""
+    allowed = {"reader.models", "reader.config"}
+    offenders = []
+    for path in (READER / "store").rglob("*.py"):
+        for name in _imported_modules(path):
+            if name.startswith("reader.") and not name.startswith("reader.store") and name not in allowed:
+                offenders.append(f"{path.relative_to(READER)}: {name}")
+    assert offenders == []

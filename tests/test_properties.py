@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from paper_factory import digest, entry
-from reader.importer import import_file
-from reader.library import Library, UserState
+from reader.ingest.importer import import_file
+from reader.store import Library, UserState
 
 FRAGMENTS = [
     "#### 1.A Title. [Link](https://arxiv.org/abs/2401.00001v1)", "#### GPT Score: 9",

@@ -49,7 +49,7 @@ def resolve_watch_dir(watch_dir: Path | None, library) -> Path:
     """The CLI's folder, else the library's setting, else the default (~/Digests)."""
     if watch_dir is not None:
         return Path(watch_dir).expanduser()
-    stored = library.get_setting("watch_folder")
+    stored = library.get_setting(config.WATCH_FOLDER_SETTING)
     if stored:
         return Path(str(stored)).expanduser()
     return config.default_watch_dir()
@@ -62,7 +62,7 @@ def build_window(
     start_watcher: bool = True,
 ) -> MainWindow:
     """A MainWindow over library_dir with a real worker thread (the caller holds the lock)."""
-    from reader.library import Library
+    from reader.store import Library
 
     get_app()
     library = Library(library_dir)
@@ -113,8 +113,8 @@ def run(library_dir: Path | None, watch_dir: Path | None, files: Sequence[Path] 
 
     `files` are imported once the window shows: a desktop "Open with" passes them.
     """
-    from reader.library import LibraryError
-    from reader.lock import LibraryLock, LibraryLocked
+    from reader.store import LibraryError
+    from reader.store.lock import LibraryLock, LibraryLocked
 
     problem = missing_display()
     if problem:  # before Qt, which would abort with a message about xcb plugins

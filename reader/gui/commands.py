@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QUndoCommand
 
+from reader.gui.library_protocol import LibraryView
 from reader.gui.widgets import star_text
+
+if TYPE_CHECKING:
+    from reader.store import DeletedPapers, Library
 
 TITLE_CHARS = 40
 NOTE_COMMAND_ID = 0x4E4F  # "NO": lets QUndoStack merge consecutive note edits
 
-Apply = Callable[[Any], object]
+Apply = Callable[["Library"], object]
 
 
 def short_title(title: str | None) -> str:
@@ -21,11 +25,11 @@ def short_title(title: str | None) -> str:
     return title if len(title) <= TITLE_CHARS else title[: TITLE_CHARS - 1].rstrip() + "…"
 
 
-def _papers(library: Any, ids: list[int]) -> str:
+def _papers(library: LibraryView, ids: list[int]) -> str:
     """“Title” for one paper, "N papers" for several."""
     if len(ids) == 1:
         try:
-            title = library.get_paper(ids[0]).get("title")
+            title = library.get_paper(ids[0]).title
         except Exception:  # an unknown id still deserves a readable menu entry
             title = None
         return f"“{short_title(title)}”"
@@ -43,7 +47,7 @@ class UserStateCommand(QUndoCommand):
     earlier queued change has landed, so undo restores exactly what the change replaced.
     """
 
-    def __init__(self, library: Any, worker: Any, ids: Iterable[int], text: str,
+    def __init__(self, library: LibraryView, worker: Any, ids: Iterable[int], text: str,
                  apply: Apply) -> None:  # fmt: skip
         super().__init__(text)
         self.library = library
@@ -54,7 +58,7 @@ class UserStateCommand(QUndoCommand):
         self.whole_list = False  # True: the change moves papers in or out of the lists
 
     def redo(self) -> None:
-        def job(lib: Any) -> None:
+        def job(lib: "Library") -> None:
             self.snapshot = lib.user_state(self.ids)
             self._apply(lib)
 
@@ -70,13 +74,13 @@ class UserStateCommand(QUndoCommand):
 class NoteCommand(UserStateCommand):
     """Sets one paper's note; consecutive edits of the same paper merge into one undo step."""
 
-    def __init__(self, library: Any, worker: Any, paper_id: int, text: str) -> None:
+    def __init__(self, library: LibraryView, worker: Any, paper_id: int, text: str) -> None:
         label = f"Edit note of {_papers(library, [int(paper_id)])}"
         super().__init__(library, worker, [paper_id], label, lambda lib: self._set_note(lib))
         self.paper_id = int(paper_id)
         self.note = text
 
-    def _set_note(self, lib: Any) -> None:
+    def _set_note(self, lib: "Library") -> None:
         lib.set_note(self.paper_id, self.note)
 
     def id(self) -> int:
@@ -91,13 +95,13 @@ class NoteCommand(UserStateCommand):
         return True
 
 
-def set_read_command(library: Any, worker: Any, ids: Iterable[int], read: bool) -> UserStateCommand:
+def set_read_command(library: LibraryView, worker: Any, ids: Iterable[int], read: bool) -> UserStateCommand:
     ids = list(ids)
     text = f"Mark {_papers(library, ids)} {'read' if read else 'unread'}"
     return UserStateCommand(library, worker, ids, text, lambda lib: lib.set_read(ids, read))
 
 
-def set_rating_command(library: Any, worker: Any, ids: Iterable[int],
+def set_rating_command(library: LibraryView, worker: Any, ids: Iterable[int],
                        rating: int | None) -> UserStateCommand:  # fmt: skip
     ids = list(ids)
     rating = int(rating or 0)
@@ -108,21 +112,21 @@ def set_rating_command(library: Any, worker: Any, ids: Iterable[int],
     return UserStateCommand(library, worker, ids, text, lambda lib: lib.set_rating(ids, rating))
 
 
-def add_tags_command(library: Any, worker: Any, ids: Iterable[int],
+def add_tags_command(library: LibraryView, worker: Any, ids: Iterable[int],
                      tags: Iterable[str]) -> UserStateCommand:  # fmt: skip
     ids, tags = list(ids), list(tags)
     text = f"Tag {_papers(library, ids)} {_tag_list(tags)}"
     return UserStateCommand(library, worker, ids, text, lambda lib: lib.add_tags(ids, tags))
 
 
-def remove_tags_command(library: Any, worker: Any, ids: Iterable[int],
+def remove_tags_command(library: LibraryView, worker: Any, ids: Iterable[int],
                         tags: Iterable[str]) -> UserStateCommand:  # fmt: skip
     ids, tags = list(ids), list(tags)
     text = f"Remove {_tag_list(tags)} from {_papers(library, ids)}"
     return UserStateCommand(library, worker, ids, text, lambda lib: lib.remove_tags(ids, tags))
 
 
-def set_tags_command(library: Any, worker: Any, paper_id: int,
+def set_tags_command(library: LibraryView, worker: Any, paper_id: int,
                      tags: Iterable[str]) -> UserStateCommand:  # fmt: skip
     tags = list(tags)
     text = f"Set tags of {_papers(library, [paper_id])}"
@@ -131,11 +135,11 @@ def set_tags_command(library: Any, worker: Any, paper_id: int,
     )
 
 
-def set_note_command(library: Any, worker: Any, paper_id: int, text: str) -> NoteCommand:
+def set_note_command(library: LibraryView, worker: Any, paper_id: int, text: str) -> NoteCommand:
     return NoteCommand(library, worker, paper_id, text)
 
 
-def archive_command(library: Any, worker: Any, ids: Iterable[int], archived: bool) -> UserStateCommand:
+def archive_command(library: LibraryView, worker: Any, ids: Iterable[int], archived: bool) -> UserStateCommand:
     ids = list(ids)
     text = f"{'Archive' if archived else 'Unarchive'} {_papers(library, ids)}"
     command = UserStateCommand(library, worker, ids, text, lambda lib: lib.archive_papers(ids, archived))
@@ -146,25 +150,25 @@ def archive_command(library: Any, worker: Any, ids: Iterable[int], archived: boo
 class DeleteCommand(QUndoCommand):
     """Deletes papers; undo puts back exactly what the library removed (same ids)."""
 
-    def __init__(self, library: Any, worker: Any, ids: Iterable[int]) -> None:
+    def __init__(self, library: LibraryView, worker: Any, ids: Iterable[int]) -> None:
         self.ids = list(dict.fromkeys(int(paper_id) for paper_id in ids))
         super().__init__(f"Delete {_papers(library, self.ids)}")
         self.worker = worker
-        self.removed: Any = None  # set on the worker thread, before any undo job runs
+        self.removed: DeletedPapers | None = None  # set on the worker thread, before any undo job runs
 
     def redo(self) -> None:
-        def job(lib: Any) -> None:
+        def job(lib: "Library") -> None:
             self.removed = lib.delete_papers(self.ids)
 
         self.worker.submit(job)  # no ids: the list is re-read, the papers leave it
 
     def undo(self) -> None:
-        def job(lib: Any) -> None:
+        def job(lib: "Library") -> None:
             if self.removed is not None:
                 lib.restore_papers(self.removed)
 
         self.worker.submit(job)
 
 
-def delete_command(library: Any, worker: Any, ids: Iterable[int]) -> DeleteCommand:
+def delete_command(library: LibraryView, worker: Any, ids: Iterable[int]) -> DeleteCommand:
     return DeleteCommand(library, worker, ids)

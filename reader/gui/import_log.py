@@ -1,15 +1,24 @@
-"""The import log: every digest the library knows, how it went and why it failed."""
+"""The import log and its dock: every digest the library knows, how it went and why it failed."""
 
 from __future__ import annotations
 
 from pathlib import PurePath
-from typing import Any
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
+from PySide6.QtCore import QSettings, QSize, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDockWidget,
+    QHeaderView,
+    QMainWindow,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QWidget,
+)
 
 from reader.gui import icons
+from reader.gui.library_protocol import LibraryView
 from reader.gui.plain import plain_tooltip
+from reader.store import DigestRecord
 
 COLUMNS = ("File", "Format", "Entries", "New", "Merged", "Status", "Imported")
 STATUS_COLUMN = 5
@@ -43,27 +52,27 @@ class ImportLog(QTreeWidget):
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
         return QSize(900, 300)
 
-    def refresh(self, library: Any) -> None:
+    def refresh(self, library: LibraryView) -> None:
         self.clear()
-        digests = sorted(library.digests(), key=lambda d: str(d.get("imported_at") or ""), reverse=True)
+        digests = sorted(library.digests(), key=lambda d: d.imported_at or "", reverse=True)
         for digest in digests:
             self.addTopLevelItem(self._item(digest))
 
-    def _item(self, digest: dict) -> QTreeWidgetItem:
-        failed = digest.get("status") == "failed"
-        status = f"failed: {digest.get('error') or 'unknown error'}" if failed else str(digest.get("status") or "")
+    def _item(self, digest: DigestRecord) -> QTreeWidgetItem:
+        failed = digest.status == "failed"
+        status = f"failed: {digest.error or 'unknown error'}" if failed else digest.status
         item = QTreeWidgetItem(
             [
-                PurePath(_path(digest)).name,
-                str(digest.get("format") or "—"),
-                str(digest.get("entries") or 0),
-                str(digest.get("new") or 0),
-                str(digest.get("merged") or 0),
+                PurePath(digest.file).name,
+                digest.format or "—",
+                str(digest.entries),
+                str(digest.new),
+                str(digest.merged),
                 status,
-                str(digest.get("imported_at") or "")[:19].replace("T", " "),
+                (digest.imported_at or "")[:19].replace("T", " "),
             ]
         )
-        item.setToolTip(0, plain_tooltip(_path(digest)))
+        item.setToolTip(0, plain_tooltip(digest.file))
         item.setToolTip(5, plain_tooltip(status))
         for column in (2, 3, 4):
             item.setTextAlignment(column, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -72,5 +81,40 @@ class ImportLog(QTreeWidget):
         return item
 
 
-def _path(digest: dict) -> str:
-    return str(digest.get("file") or digest.get("path") or "")
+IMPORT_LOG_MIN_HEIGHT = 240  # about eight rows of the import log
+
+
+class ImportLogDock(QDockWidget):
+    """The import log in a bottom dock: read again when shown, opened tall enough to read."""
+
+    def __init__(self, library: LibraryView, settings: QSettings, window: QMainWindow) -> None:
+        super().__init__("Import log", window)
+        self.setObjectName("importLogDock")
+        self.library = library
+        self.settings = settings
+        self.log = ImportLog(self)
+        self.setWidget(self.log)
+        self._sized = False
+        self.visibilityChanged.connect(self._on_visible)
+
+    def refresh_if_visible(self) -> None:
+        if self.isVisible():
+            self.log.refresh(self.library)
+
+    def remember_height(self) -> None:
+        if self.isVisible() and not self.isFloating():
+            self.settings.setValue("window/importLogHeight", self.height())
+
+    def _on_visible(self, visible: bool) -> None:
+        if not visible:
+            if self.height() > 0 and not self.isFloating():
+                self.settings.setValue("window/importLogHeight", self.height())
+            return
+        self.log.refresh(self.library)
+        window = self.parentWidget()
+        if not self._sized and not self.isFloating() and isinstance(window, QMainWindow):
+            # A dock opens at its widget's small default height: give it room to read.
+            self._sized = True
+            height = int(self.settings.value("window/importLogHeight", 0) or 0)
+            height = max(IMPORT_LOG_MIN_HEIGHT, height or window.height() // 3)
+            window.resizeDocks([self], [height], Qt.Orientation.Vertical)

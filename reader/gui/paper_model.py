@@ -8,7 +8,9 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 
+from reader.gui.library_protocol import LibraryView
 from reader.gui.plain import MAX_LINE_CHARS, clip, plain_tooltip
+from reader.store import PaperRow, Search
 
 PAGE_SIZE = 200
 
@@ -42,18 +44,18 @@ def stars(rating: int | None) -> str:
     return "★" * rating + "☆" * (5 - rating)
 
 
-def author_text(row: Any) -> str:
+def author_text(row: PaperRow) -> str:
     name = row.first_author or ""
     if name and (row.authors_count or 0) > 1:
         return f"{name} et al."
     return name
 
 
-def seen_text(row: Any) -> str:
+def seen_text(row: PaperRow) -> str:
     return str(row.seen or 0)
 
 
-def _display(row: Any, column: int) -> str:
+def _display(row: PaperRow, column: int) -> str:
     if column == COL_READ:
         return "" if row.read else UNREAD_MARK
     if column == COL_TITLE:
@@ -71,22 +73,22 @@ def _display(row: Any, column: int) -> str:
     return ""
 
 
-def _is_missing(row: Any, column: int) -> bool:
+def _is_missing(row: PaperRow, column: int) -> bool:
     return (column == COL_AUTHOR and not row.first_author) or (column == COL_DATE and not row.published)
 
 
 class PaperTableModel(QAbstractTableModel):
     """Papers matching a query, in SQL order: the first page at once, later pages on demand."""
 
-    def __init__(self, library: Any, parent=None, page_size: int = PAGE_SIZE) -> None:
+    def __init__(self, library: LibraryView, parent=None, page_size: int = PAGE_SIZE) -> None:
         super().__init__(parent)
         self._library = library
         self._page_size = page_size
-        self._query = ""
+        self._search = Search()
         self._sort_column = -1
         self._order = Qt.SortOrder.DescendingOrder
         self._default_sort = (DEFAULT_SORT, True)  # (key, descending) with no column sorted
-        self._rows: list[Any] = []
+        self._rows: list[PaperRow] = []
         self._row_of_id: dict[int, int] = {}
         self._total = 0
         self._bold = QFont()
@@ -98,7 +100,12 @@ class PaperTableModel(QAbstractTableModel):
 
     @property
     def query(self) -> str:
-        return self._query
+        """The query's text, as the user typed it."""
+        return self._search.text
+
+    @property
+    def search(self) -> Search:
+        return self._search
 
     def total(self) -> int:
         """How many papers match the query (loaded or not)."""
@@ -125,11 +132,13 @@ class PaperTableModel(QAbstractTableModel):
         if reload and self._sort_column < 0:
             self.sort(-1, self._order)
 
-    def set_query(self, query: str) -> None:
-        """Show papers matching query; raises reader.query.QueryError and keeps the rows if bad."""
-        total = self._library.count(query)  # validates before anything changes
+    def set_query(self, query: Search | str) -> None:
+        """Show papers matching query; text is parsed here (a bad one raises QueryError and
+        keeps the rows), a Search is used as it is."""
+        search = Search.of(query)  # validates before anything changes
+        total = self._library.count(search)
         self.beginResetModel()
-        self._query = query
+        self._search = search
         self._total = total
         self._clear_cache()
         self._append(self._fetch(0, self._page_size))
@@ -170,7 +179,7 @@ class PaperTableModel(QAbstractTableModel):
             return self._rows[row].id
         return None
 
-    def paper_row(self, row: int) -> Any | None:
+    def paper_row(self, row: int) -> PaperRow | None:
         if 0 <= row < len(self._rows):
             return self._rows[row]
         return None
@@ -185,8 +194,7 @@ class PaperTableModel(QAbstractTableModel):
         to it at once, instead of paging through them with ever larger offsets."""
         if paper_id in self._row_of_id:
             return self._row_of_id[paper_id]
-        matches = getattr(self._library, "matches", None)
-        if matches is not None and not matches(paper_id, self._query):
+        if not self._library.matches(paper_id, self._search):
             return -1  # not in this list at all: no need to look for its place
         ids = self._leading_ids(limit)
         if paper_id not in ids:
@@ -281,39 +289,31 @@ class PaperTableModel(QAbstractTableModel):
     # --- internals -----------------------------------------------------------------------
 
     def _count(self) -> int:
-        return self._library.count(self._query)
+        return self._library.count(self._search)
 
-    def _fetch(self, offset: int, limit: int) -> list[Any]:
+    def _fetch(self, offset: int, limit: int) -> list[PaperRow]:
         return self._library.rows(
-            self._query, sort=self.sort_key(), descending=self.descending(), limit=limit, offset=offset
+            self._search, sort=self.sort_key(), descending=self.descending(), limit=limit, offset=offset
         )
 
     def _leading_ids(self, limit: int) -> list[int]:
         return list(self._library.paper_ids(
-            self._query, sort=self.sort_key(), descending=self.descending(), limit=limit
+            self._search, sort=self.sort_key(), descending=self.descending(), limit=limit
         ))
 
-    def _rows_for_ids(self, ids: list[int]) -> list[Any]:
-        by_ids = getattr(self._library, "rows_by_ids", None)
-        if by_ids is not None:
-            return list(by_ids(ids))
-        # Without a dedicated call, re-read the loaded window and keep the wanted ids.
-        wanted = set(ids)
-        window = self._library.rows(
-            self._query, sort=self.sort_key(), descending=self.descending(), limit=len(self._rows), offset=0
-        )
-        return [row for row in window if row.id in wanted]
+    def _rows_for_ids(self, ids: list[int]) -> list[PaperRow]:
+        return self._library.rows_by_ids(ids)
 
     def _clear_cache(self) -> None:
         self._rows = []
         self._row_of_id = {}
 
-    def _append(self, rows: list[Any]) -> None:
+    def _append(self, rows: list[PaperRow]) -> None:
         for row in rows:
             self._row_of_id[row.id] = len(self._rows)
             self._rows.append(row)
 
-    def _tooltip(self, row: Any, column: int) -> str | None:
+    def _tooltip(self, row: PaperRow, column: int) -> str | None:
         if column == COL_TITLE:
             return row.title
         if column == COL_READ:

@@ -9,7 +9,9 @@ from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTreeWidget, QTreeWidgetItem, QWidget
 
 from reader.gui import icons
+from reader.gui.library_protocol import LibraryView
 from reader.gui.plain import plain_tooltip
+from reader.store import DigestRecord, QueryError
 
 QueryRole = Qt.ItemDataRole.UserRole + 1
 KeyRole = Qt.ItemDataRole.UserRole + 2  # stable identity for restoring selection/expansion
@@ -41,15 +43,11 @@ def quote(value: str) -> str:
     return '"' + value.replace('"', "") + '"'
 
 
-def digest_path(digest: dict) -> str:
-    return str(digest.get("file") or digest.get("path") or "")
+def digest_file(digest: DigestRecord) -> str:
+    return PurePath(digest.file).name
 
 
-def digest_file(digest: dict) -> str:
-    return PurePath(digest_path(digest)).name
-
-
-def digest_query(digest: dict) -> str:
+def digest_query(digest: DigestRecord) -> str:
     return f"digest:{quote(digest_file(digest))}"
 
 
@@ -131,7 +129,7 @@ class Sidebar(QTreeWidget):
                 return item
         return None
 
-    def refresh(self, library: Any) -> None:
+    def refresh(self, library: LibraryView) -> None:
         """Rebuild from the library, keeping the selection and what was expanded."""
         self._building = True
         scroll = self.verticalScrollBar().value()
@@ -153,19 +151,17 @@ class Sidebar(QTreeWidget):
             self._current_key = "smart:All"
             self.query_selected.emit("")
 
-    def refresh_icons(self, library: Any) -> None:
+    def refresh_icons(self, library: LibraryView) -> None:
         self.refresh(library)
 
     # --- building ------------------------------------------------------------------------
 
-    def _add_smart_lists(self, library: Any) -> None:
+    def _add_smart_lists(self, library: LibraryView) -> None:
         for label, query, icon_name in SMART_LISTS:
             item = self._item(self, label, query, f"smart:{label}", library.count(query))
             item.setIcon(0, icons.icon(icon_name))
 
-    def _add_saved_searches(self, library: Any) -> None:
-        from reader.query import QueryError
-
+    def _add_saved_searches(self, library: LibraryView) -> None:
         saved = list(library.saved_searches())
         group = self._group("Saved searches", "group:saved", "search", len(saved))
         if not saved:
@@ -202,7 +198,7 @@ class Sidebar(QTreeWidget):
         menu.addAction("Delete", lambda: self.delete_requested.emit(name))
         return menu
 
-    def _add_tags(self, library: Any) -> None:
+    def _add_tags(self, library: LibraryView) -> None:
         tags = list(library.tag_counts())
         group = self._group("Tags", "group:tags", "tag", len(tags))
         if not tags:
@@ -213,12 +209,12 @@ class Sidebar(QTreeWidget):
         for tag, count in tags:
             self._item(group, tag, f"tag:{quote(tag)}", f"tag:{tag}", count)
 
-    def _add_digests(self, library: Any) -> None:
-        digests = list(library.digests())
+    def _add_digests(self, library: LibraryView) -> None:
+        digests = library.digests()
         group = self._group("Digests", "group:digests", "inbox", len(digests))
-        by_format: dict[str, list[dict]] = {}
+        by_format: dict[str, list[DigestRecord]] = {}
         for digest in digests:
-            by_format.setdefault(digest.get("format") or "", []).append(digest)
+            by_format.setdefault(digest.format or "", []).append(digest)
         for fmt in sorted(by_format, key=lambda name: (name == "", FORMAT_NAMES.get(name, name))):
             label = FORMAT_NAMES.get(fmt, fmt) if fmt else "Not recognised"
             count = len(by_format[fmt])
@@ -234,18 +230,18 @@ class Sidebar(QTreeWidget):
             for digest in sorted(by_format[fmt], key=_digest_sort_key, reverse=True):
                 self._add_digest(format_item, digest)
 
-    def _add_digest(self, parent: QTreeWidgetItem, digest: dict) -> None:
+    def _add_digest(self, parent: QTreeWidgetItem, digest: DigestRecord) -> None:
         name = digest_file(digest)
-        label = f"{digest['date']} · {name}" if digest.get("date") else name
-        entries = digest.get("entries") or 0
-        item = self._item(parent, label, digest_query(digest), f"digest:{digest_path(digest)}", entries)
-        if digest.get("status") == "failed":
-            reason = digest.get("error") or "unknown error"
+        label = f"{digest.date} · {name}" if digest.date else name
+        entries = digest.entries
+        item = self._item(parent, label, digest_query(digest), f"digest:{digest.file}", entries)
+        if digest.status == "failed":
+            reason = digest.error or "unknown error"
             item.setData(0, FailureRole, f"{name} could not be imported: {reason}")
             item.setIcon(0, icons.icon("warning"))
-            item.setToolTip(0, plain_tooltip(f"{digest_path(digest)}\nImport failed: {reason}"))
+            item.setToolTip(0, plain_tooltip(f"{digest.file}\nImport failed: {reason}"))
         else:
-            item.setToolTip(0, plain_tooltip(f"{digest_path(digest)}\n{entries} entr{'y' if entries == 1 else 'ies'}"))
+            item.setToolTip(0, plain_tooltip(f"{digest.file}\n{entries} entr{'y' if entries == 1 else 'ies'}"))
 
     def _group(self, label: str, key: str, icon_name: str, count: int) -> QTreeWidgetItem:
         group = QTreeWidgetItem(self, [label, str(count) if count else ""])
@@ -293,5 +289,6 @@ class Sidebar(QTreeWidget):
         self.query_selected.emit(item.data(0, QueryRole))
 
 
-def _digest_sort_key(digest: dict) -> tuple[str, str]:
-    return (str(digest.get("date") or digest.get("imported_at") or ""), digest_file(digest))
+def _digest_sort_key(digest: DigestRecord) -> tuple[str, str]:
+    """Newest first by the digest's own date, else by when it was imported."""
+    return ((digest.date or digest.imported_at or "")[:10], digest_file(digest))

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
+
+from reader.gui.library_protocol import LibraryView
 
 WEEKS = 12
 TOP_TAGS = 10
@@ -40,7 +41,7 @@ def _week_start(stamp: str | None) -> date | None:
     return day - timedelta(days=day.weekday())
 
 
-def collect_stats(library: Any, today: date | None = None) -> ReadingStats:
+def collect_stats(library: LibraryView, today: date | None = None) -> ReadingStats:
     """Read the numbers through the library API (runs on the worker: it reads every paper)."""
     today = today or date.today()
     this_week = today - timedelta(days=today.weekday())

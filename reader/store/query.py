@@ -301,18 +301,30 @@ def parse_query(text: str) -> Node | None:
 
 # ---------------------------------------------------------------- compiling
 
+@dataclass(frozen=True)
+class StateCondition:
+    """A query that is one condition on paper_state alone (`rating:>=1`, `-is:read`): the
+    planner counts it in that table, which holds at most one row per paper."""
+
+    condition: str  # over paper_state's columns
+    params: tuple
+    negated: bool
+
+
 @dataclass
 class CompiledQuery:
-    """A WHERE clause over `papers p` with its parameters.
+    """A WHERE clause over `papers p` with its parameters, and hints for the planner.
 
     `fts_only` is the whole query as one FTS5 expression when it is nothing but text (so the
     full-text index alone can count it); `matches` are the FTS5 expressions that could drive
-    the query (none of them under a NOT)."""
+    the query (none of them under a NOT); `state_only` is set when the query is one
+    condition on paper_state."""
 
     where: str
     params: list
     fts_only: str | None = None
     matches: tuple[str, ...] = ()
+    state_only: StateCondition | None = None
 
 
 def compile_query(
@@ -324,18 +336,14 @@ def compile_query(
     and checking each paper against the matches is far cheaper than fetching every match.
     lookups=False does the same for every condition (the `+` keeps SQLite from using it to
     find papers), so a first page walks the sort index until it has enough papers."""
-    params: list = []
-    where = "1" if node is None else _sql(node, params)
-    if not lookups:
-        where = where.replace("p.id IN (", "+p.id IN (")
-    elif not fts_drives:
-        where = where.replace(_FTS_IN, f"+{_FTS_IN}")
+    compiler = _Compiler(fts_drives=fts_drives and lookups, lookups=lookups)
+    where = "1" if node is None else compiler.sql(node)
     if hide_archived:
-        # Added after the `+` rewrites: this condition must never lead the lookup.
+        # Never with a `+`: this condition must never lead the lookup either way.
         where = f"({where}) AND {ARCHIVED_OUT}"
     fts_only = None if node is None else _fts_expression(node)
     matches = () if node is None else tuple(_driving_matches(node))
-    return CompiledQuery(where, params, fts_only, matches)
+    return CompiledQuery(where, compiler.params, fts_only, matches, _state_only(node))
 
 
 def where_clause(text: str) -> CompiledQuery:
@@ -389,11 +397,8 @@ def _fts_expression(node: Node) -> str | None:
     return None
 
 
-_FTS_IN = "p.id IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?)"
-
-
 def _driving_matches(node: Node) -> list[str]:
-    """The FTS5 expressions _sql emits for `node` outside any NOT, as it groups them."""
+    """The FTS5 expressions the compiler emits for `node` outside any NOT, as it groups them."""
     expression = _fts_expression(node)
     if expression is not None:
         return [expression]
@@ -407,73 +412,114 @@ def _driving_matches(node: Node) -> list[str]:
     return []  # NOT, filters, and an OR mixing text with filters cannot be led by FTS
 
 
-def _sql(node: Node, params: list) -> str:
-    expression = _fts_expression(node)
-    if expression is not None:
-        params.append(expression)
-        return _FTS_IN
-    if isinstance(node, Not):
-        return f"NOT ({_sql(node.child, params)})"
-    if isinstance(node, Or):
-        return "(" + " OR ".join(_sql(child, params) for child in node.children) + ")"
-    if isinstance(node, And):
-        return _and_sql(node, params)
-    return _filter_sql(node, params)
-
-
-def _and_sql(node: And, params: list) -> str:
-    # All full-text parts of an AND share one MATCH: one index lookup instead of several.
-    fts = [e for e in (_fts_expression(c) for c in node.children) if e is not None]
-    others = [c for c in node.children if _fts_expression(c) is None]
-    clauses = []
-    if fts:
-        params.append(" AND ".join(fts))
-        clauses.append(_FTS_IN)
-    clauses.extend(_sql(child, params) for child in others)
-    return "(" + " AND ".join(clauses) + ")"
-
-
+_FTS_SELECT = "SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?"
 _HAS_COLUMN = {
     "code": "code_url", "abstract": "abstract", "pdf": "pdf_url", "doi": "doi",
     "arxiv": "arxiv_id", "translation": "translation", "homepage": "homepage_url",
 }
-_STATE_IN = "p.id IN (SELECT paper_id FROM paper_state WHERE {})"
-_IS_SQL = {
-    "read": _STATE_IN.format("read = 1"),
-    "unread": f"NOT {_STATE_IN.format('read = 1')}",
-    "rated": _STATE_IN.format("rating IS NOT NULL"),
-    "unrated": f"NOT {_STATE_IN.format('rating IS NOT NULL')}",
-    "tagged": "p.id IN (SELECT paper_id FROM paper_tags)",
-    "untagged": "p.id NOT IN (SELECT paper_id FROM paper_tags)",
-    "archived": _STATE_IN.format("archived = 1"),
+# Filters on paper_state alone: (condition over its columns, whether the filter negates it).
+_STATE_FILTERS = {
+    ("is", "read"): ("read = 1", False),
+    ("is", "unread"): ("read = 1", True),
+    ("is", "rated"): ("rating IS NOT NULL", False),
+    ("is", "unrated"): ("rating IS NOT NULL", True),
+    ("is", "archived"): ("archived = 1", False),
+    ("has", "note"): ("note IS NOT NULL", False),
+    ("has", "rating"): ("rating IS NOT NULL", False),
 }
-_HAS_SQL = {
-    "note": _STATE_IN.format("note IS NOT NULL"),
-    "rating": _IS_SQL["rated"],
-    "tags": _IS_SQL["tagged"],
-    **{name: f"(p.{col} IS NOT NULL AND p.{col} != '')" for name, col in _HAS_COLUMN.items()},
-}
+_TAGGED = "SELECT paper_id FROM paper_tags"
 
 
-def _filter_sql(node: Filter, params: list) -> str:
-    key, value = node.key, node.value
-    if key == "is":
-        return _IS_SQL[value]
-    if key == "has":
-        return _HAS_SQL[value]
-    if key == "tag":
-        params.append(value)
-        return "p.id IN (SELECT paper_id FROM paper_tags WHERE tag = ?)"
-    if key in ("digest", "format"):
-        return _digest_sql(key, value, params)
-    if key == "seen":
-        params.append(int(value))
-        return f"p.seen {node.op} ?"
-    if key == "year":
-        return _year_sql(node.op, int(value), params)
-    if key == "rating":
-        return _rating_sql(node.op, int(value), params)
-    raise QueryError(f"unknown filter '{key}:'")  # unreachable: the parser checks keys
+def _state_filter(node: Filter) -> tuple[str, list, bool] | None:
+    """(condition on paper_state, its parameters, negated) when the filter is one; None else."""
+    if (node.key, node.value) in _STATE_FILTERS:
+        condition, negated = _STATE_FILTERS[node.key, node.value]
+        return condition, [], negated
+    if node.key == "rating":
+        return _rating_condition(node.op, int(node.value))
+    return None
+
+
+def _state_only(node: Node | None) -> StateCondition | None:
+    negated = False
+    if isinstance(node, Not):
+        node, negated = node.child, True
+    if not isinstance(node, Filter):
+        return None
+    found = _state_filter(node)
+    if found is None or found[0] in ("1", "0"):
+        return None
+    condition, params, inner_negated = found
+    return StateCondition(condition, tuple(params), negated != inner_negated)
+
+
+class _Compiler:
+    """Emits SQL for nodes, collecting parameters; decides which `p.id IN (...)` conditions
+    may lead the lookup (a `+` in front keeps SQLite from using one that way)."""
+
+    def __init__(self, fts_drives: bool, lookups: bool) -> None:
+        self.params: list = []
+        self.fts_drives = fts_drives
+        self.lookups = lookups
+
+    def _in(self, select: str, fts: bool = False) -> str:
+        leads = self.fts_drives if fts else self.lookups
+        return f"{'' if leads else '+'}p.id IN ({select})"
+
+    def sql(self, node: Node) -> str:
+        expression = _fts_expression(node)
+        if expression is not None:
+            self.params.append(expression)
+            return self._in(_FTS_SELECT, fts=True)
+        if isinstance(node, Not):
+            return f"NOT ({self.sql(node.child)})"
+        if isinstance(node, Or):
+            return "(" + " OR ".join(self.sql(child) for child in node.children) + ")"
+        if isinstance(node, And):
+            return self._and(node)
+        return self._filter(node)
+
+    def _and(self, node: And) -> str:
+        # All full-text parts of an AND share one MATCH: one index lookup instead of several.
+        fts = [e for e in (_fts_expression(c) for c in node.children) if e is not None]
+        others = [c for c in node.children if _fts_expression(c) is None]
+        clauses = []
+        if fts:
+            self.params.append(" AND ".join(fts))
+            clauses.append(self._in(_FTS_SELECT, fts=True))
+        clauses.extend(self.sql(child) for child in others)
+        return "(" + " AND ".join(clauses) + ")"
+
+    def _filter(self, node: Filter) -> str:
+        key, value = node.key, node.value
+        state = _state_filter(node)
+        if state is not None:
+            condition, params, negated = state
+            if condition in ("1", "0"):
+                return condition
+            self.params.extend(params)
+            found = self._in(f"SELECT paper_id FROM paper_state WHERE {condition}")
+            return f"NOT {found}" if negated else found
+        if (key, value) in (("is", "tagged"), ("has", "tags")):
+            return self._in(_TAGGED)
+        if (key, value) == ("is", "untagged"):
+            return f"p.id NOT IN ({_TAGGED})"
+        if key == "has":
+            column = _HAS_COLUMN[value]
+            return f"(p.{column} IS NOT NULL AND p.{column} != '')"
+        if key == "tag":
+            self.params.append(value)
+            return self._in("SELECT paper_id FROM paper_tags WHERE tag = ?")
+        if key in ("digest", "format"):
+            # From the (few) digests to their sightings: the sightings key starts with digest_id.
+            digests = digest_ids_sql(node, self.params)
+            return self._in(f"SELECT s.paper_id FROM sightings s WHERE s.digest_id IN ({digests})")
+        if key == "seen":
+            self.params.append(int(value))
+            return f"p.seen {node.op} ?"
+        if key == "year":
+            return _year_sql(node.op, int(value), self.params)
+        raise QueryError(f"unknown filter '{key}:'")  # unreachable: the parser checks keys
 
 
 def digest_ids_sql(node: Filter, params: list) -> str:
@@ -484,12 +530,6 @@ def digest_ids_sql(node: Filter, params: list) -> str:
         return "SELECT d.id FROM digests d WHERE d.path LIKE ? ESCAPE '\\'"
     params.append(node.value)
     return "SELECT d.id FROM digests d WHERE d.format = ? COLLATE NOCASE"
-
-
-def _digest_sql(key: str, value: str, params: list) -> str:
-    # From the (few) digests to their sightings: the sightings primary key starts with digest_id.
-    digests = digest_ids_sql(Filter(key, value), params)
-    return f"p.id IN (SELECT s.paper_id FROM sightings s WHERE s.digest_id IN ({digests}))"
 
 
 def _year_sql(op: str, year: int, params: list) -> str:
@@ -518,8 +558,9 @@ PAPER_DATE = (
 )
 
 
-def _rating_sql(op: str, number: int, params: list) -> str:
-    # An unrated paper counts as 0; rated papers hold 1-5 in paper_state.
+def _rating_condition(op: str, number: int) -> tuple[str, list, bool]:
+    """An unrated paper counts as 0; rated papers hold 1-5 in paper_state. "1" and "0"
+    stand for a condition every paper, or none, meets."""
     compare = {
         "=": lambda r: r == number, ">": lambda r: r > number, ">=": lambda r: r >= number,
         "<": lambda r: r < number, "<=": lambda r: r <= number,
@@ -529,12 +570,8 @@ def _rating_sql(op: str, number: int, params: list) -> str:
     if 0 in wanted:
         unwanted = [r for r in range(1, 6) if r not in rated]
         if not unwanted:
-            return "1"
-        params.extend(unwanted)
-        marks = ", ".join("?" * len(unwanted))
-        return f"NOT {_STATE_IN.format(f'rating IN ({marks})')}"
+            return "1", [], False
+        return f"rating IN ({', '.join('?' * len(unwanted))})", unwanted, True
     if not rated:
-        return "0"
-    params.extend(rated)
-    marks = ", ".join("?" * len(rated))
-    return _STATE_IN.format(f"rating IN ({marks})")
+        return "0", [], False
+    return f"rating IN ({', '.join('?' * len(rated))})", rated, False

@@ -12,8 +12,8 @@ from PySide6.QtCore import QSettings, Qt
 
 from gui_helpers import SAMPLE_FILES, needs_samples
 from reader.gui.app import build_window
-from reader.library import Library
-from reader.lock import LibraryLock
+from reader.store import Library
+from reader.store.lock import LibraryLock
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -27,7 +27,7 @@ def start(qtbot, library_dir: Path, watch: Path, settings: QSettings):
 
 
 def idle(window) -> bool:
-    return not window.worker.is_busy() and window._import_total == 0
+    return not window.worker.is_busy() and not window.imports.importing()
 
 
 @needs_samples

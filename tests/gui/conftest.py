@@ -46,7 +46,7 @@ def settings(tmp_path: Path):
 
 @pytest.fixture
 def library(sample_library_dir: Path):
-    from reader.library import Library
+    from reader.store import Library
 
     lib = Library(sample_library_dir)
     yield lib
@@ -55,7 +55,7 @@ def library(sample_library_dir: Path):
 
 @pytest.fixture
 def empty_library(library_dir: Path):
-    from reader.library import Library
+    from reader.store import Library
 
     lib = Library(library_dir)
     yield lib

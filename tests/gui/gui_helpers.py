@@ -19,8 +19,8 @@ def build_sample_library(folder: Path) -> Path:
     Skips the test (and so every test on the sample library) when ../shared/digests is absent.
     """
     require_samples()
-    from reader import importer
-    from reader.library import Library
+    from reader.ingest import importer
+    from reader.store import Library
 
     library = Library(folder)
     try:

@@ -18,7 +18,7 @@ from reader.gui.commands import (
     short_title,
 )
 from reader.gui.worker import ImmediateWorker
-from reader.library import Library
+from reader.store import Library
 from reader.models import Entry, ParsedDigest, Paper, Sighting
 
 TITLES = [

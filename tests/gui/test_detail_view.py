@@ -10,7 +10,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel
 
-from reader.gui.detail_view import NOTE_IDLE_MS, DetailView, SightingCard, provenance_text
+from reader.gui.detail_view import DetailView
+from reader.gui.note_panel import NOTE_IDLE_MS
+from reader.gui.sighting_card import SightingCard, provenance_text
+from reader.store import PaperDetail, SightingRecord
 
 PAPER = {
     "id": 7,
@@ -76,10 +79,21 @@ def view(qtbot) -> DetailView:
     return widget
 
 
-def paper(**changes) -> dict:
+def record(data: dict) -> PaperDetail:
+    """The record Library.get_paper() would return for this literal."""
+    fields = {key: value for key, value in data.items() if key not in ("links", "digests", "sightings")}
+    links = data.get("links") or {}
+    sightings = [SightingRecord(digest_id=n, **s) for n, s in enumerate(data.get("sightings") or [], 1)]
+    return PaperDetail(
+        **fields, abs_url=links.get("abs"), pdf_url=links.get("pdf"), code_url=links.get("code"),
+        sightings=sightings,
+    )
+
+
+def paper(**changes) -> PaperDetail:
     result = copy.deepcopy(PAPER)
     result.update(changes)
-    return result
+    return record(result)
 
 
 def card_labels(view: DetailView) -> list[QLabel]:
@@ -157,10 +171,10 @@ def test_provenance_lists_digests_in_order(view: DetailView) -> None:
 
 
 def test_provenance_is_a_timeline_by_import_time_with_digest_dates() -> None:
-    dated = paper()
+    dated = copy.deepcopy(PAPER)
     dated["sightings"][0].update(date="2024-10-09", imported_at="2024-10-14T12:00:00+00:00")
     dated["sightings"][1].update(date=None, imported_at="2024-10-12T12:00:00+00:00")
-    assert provenance_text(dated) == (
+    assert provenance_text(record(dated)) == (
         "First seen in 000.txt (scored list) on 2024-10-12\n"
         "then in 001.txt (arxiv table) on 2024-10-14, digest dated 2024-10-09"
     )
@@ -179,7 +193,7 @@ def test_digest_text_is_rendered_without_scripts_images_or_unsafe_links(qtbot, v
 
 
 def test_a_paper_without_abstract_links_or_sightings(view: DetailView) -> None:
-    view.show_paper(BARE)
+    view.show_paper(record(BARE))
     assert view.title_label.text() == BARE["title"]
     assert view.authors_label.text() == "Authors unknown"
     assert view.meta_label.text() == "No date or identifier given"
@@ -195,7 +209,7 @@ def test_a_paper_without_abstract_links_or_sightings(view: DetailView) -> None:
 
 def test_showing_another_paper_replaces_the_sightings(view: DetailView) -> None:
     view.show_paper(paper())
-    view.show_paper(BARE)
+    view.show_paper(record(BARE))
     assert view.findChildren(SightingCard) == []
 
 
@@ -295,7 +309,7 @@ def test_showing_a_paper_requests_nothing(qtbot, view: DetailView) -> None:
         view.tags_requested
     ), qtbot.assertNotEmitted(view.read_requested), qtbot.assertNotEmitted(view.note_requested):
         view.show_paper(paper(rating=1, tags=["x"], read=True, note="hello"))
-        view.show_paper(BARE)
+        view.show_paper(record(BARE))
         view.show_paper(None)
 
 
@@ -390,7 +404,7 @@ def test_an_unchanged_note_requests_nothing(qtbot, view: DetailView) -> None:
 
 def test_typing_saves_after_a_pause(qtbot, view: DetailView) -> None:
     assert NOTE_IDLE_MS == 1000
-    view._note_timer.setInterval(30)  # the same timer, shortened to keep the test quick
+    view.note.timer.setInterval(30)  # the same timer, shortened to keep the test quick
     view.show_paper(paper())
     view.focus_note()
     with qtbot.waitSignal(view.note_requested, timeout=2000) as signal:
@@ -404,7 +418,7 @@ def test_switching_paper_saves_the_unsaved_note_of_the_old_one(qtbot, view: Deta
     view.focus_note()
     qtbot.keyClicks(view.note_editor, "unsaved")
     with qtbot.waitSignal(view.note_requested) as signal:
-        view.show_paper(BARE)
+        view.show_paper(record(BARE))
     assert signal.args == [7, "unsaved"]
     assert view.note_editor.toPlainText() == ""
     assert not view.is_note_editing()
@@ -417,7 +431,7 @@ def test_refresh_of_the_same_paper_keeps_unsaved_text_and_cursor(qtbot, view: De
     cursor = view.note_editor.textCursor()
     cursor.setPosition(2)
     view.note_editor.setTextCursor(cursor)
-    view._note_timer.stop()  # the library has not stored it yet when the refresh arrives
+    view.note.timer.stop()  # the library has not stored it yet when the refresh arrives
     view.show_paper(paper(note="abc", rating=5))
     assert view.note_editor.toPlainText() == "abcdef"
     assert view.note_editor.textCursor().position() == 2
@@ -433,7 +447,7 @@ def test_refresh_with_a_new_stored_note_updates_a_clean_editor(view: DetailView)
 
 
 def test_real_library_paper_is_shown(qtbot, view: DetailView, library_dir: Path) -> None:
-    from reader.library import Library
+    from reader.store import Library
     from reader.models import Entry, ParsedDigest, Paper, Sighting
 
     library = Library(library_dir)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from PySide6.QtGui import QAction, QKeySequence
 
 from gui_helpers import SAMPLE_FILES
-from reader.gui.main_window import TITLE_MIN_PX
+from reader.gui.paper_table import TITLE_MIN_PX
 from reader.gui.paper_model import COL_SEEN, COL_TAGS, COL_TITLE
-from reader import importer
-from reader.library import Library
+from reader.ingest import importer
+from reader.store import Library
 
 
 def menu_actions(window) -> list[QAction]:
@@ -32,8 +32,8 @@ def test_a_failed_digest_shows_why_it_has_no_papers(qtbot, make_window, library,
     photo.write_bytes(bytes(range(256)) * 4)
     assert importer.import_file(library, photo).status == "failed"
     window = make_window(library)
-    digest = next(d for d in library.digests() if d["file"].endswith("photo.bin"))
-    assert window.sidebar.select_key(f"digest:{digest['file']}")
+    digest = next(d for d in library.digests() if d.file.endswith("photo.bin"))
+    assert window.sidebar.select_key(f"digest:{digest.file}")
     assert window.model.rowCount() == 0
     expected = "photo.bin could not be imported: not a text file (binary content)"
     assert window.detail.empty_hint.text() == expected
@@ -50,8 +50,8 @@ def test_menus_show_the_single_keys_and_every_shortcut_is_unique(qtbot, window):
     hints = {action.text().partition("\t")[2] for action in menu_actions(window)}
     for key in ("Space", "U", "T", "N", "O", "P", "C", "0", "1", "2", "3", "4", "5"):
         assert key in hints, key
-    assert window.import_log_action.shortcut() == QKeySequence("Ctrl+L")
-    assert window.stats_action.shortcut() == QKeySequence("Ctrl+Shift+S")
+    assert window.action("import_log").shortcut() == QKeySequence("Ctrl+L")
+    assert window.action("stats").shortcut() == QKeySequence("Ctrl+Shift+S")
     bound = [seq.toString() for action in window.findChildren(QAction) for seq in action.shortcuts()]
     assert len(bound) == len(set(bound)), sorted(bound)
 
@@ -65,8 +65,8 @@ def test_menu_key_hints_do_not_take_keys_from_the_search_box(qtbot, window):
 
 def test_menu_entries_act_on_the_selection(qtbot, window, library):
     paper = window.current_paper_id()
-    window.toggle_read_action.trigger()
-    window.rate_actions[4].trigger()
+    window.action("toggle_read").trigger()
+    window.action("rate_4").trigger()
     state = library.user_state([paper])[paper]
     assert (state.read, state.rating) == (True, 4)
 
@@ -90,8 +90,8 @@ def test_importing_an_unchanged_file_says_it_is_already_in_the_library(qtbot, wi
 
 
 def test_changes_made_by_another_program_appear(qtbot, window, library):
-    assert window._external_timer.isActive()
-    assert not window.check_external_changes()  # nothing happened yet
+    assert window.papers._external_timer.isActive()
+    assert not window.papers.check_external_changes()  # nothing happened yet
     paper = window.current_paper_id()
     other = Library(library.folder)  # what `digest-reader tag 42 from-cli` does
     try:
@@ -99,14 +99,14 @@ def test_changes_made_by_another_program_appear(qtbot, window, library):
         other.set_read([paper], True)
     finally:
         other.close()
-    assert window.check_external_changes()
+    assert window.papers.check_external_changes()
     row = window.model.row_of(paper)
     assert window.model.index(row, 5).data() == "from-cli"
     assert window.model.index(row, 0).data() == ""  # read now
     assert window.sidebar.item_for_query("tag:from-cli").text(1) == "1"
     assert "from-cli" in window.detail.tag_editor.tags()
     assert window.current_paper_id() == paper
-    assert not window.check_external_changes()  # seen once, not again
+    assert not window.papers.check_external_changes()  # seen once, not again
 
 
 def test_papers_imported_by_another_program_join_the_list(qtbot, make_window, sample_library_dir, tmp_path):

@@ -38,7 +38,7 @@ def test_ctrl_a_then_r_marks_every_paper_of_the_library_and_undo_restores(qtbot,
 def test_select_all_follows_the_query_and_rows_loaded_later(qtbot, window, library):
     window.set_search_text("-is:read")  # every paper, but through a search
     window.focus_list()
-    window.select_all()
+    window.papers.select_all()
     window.model.fetchMore()  # scrolling down loads more rows: they join the selection
     assert len(window.table.selectionModel().selectedRows()) == window.model.rowCount()
     assert len(window.selected_ids()) == library.count("-is:read")
@@ -55,8 +55,8 @@ def test_ctrl_a_on_a_narrow_query_toggles_by_what_the_library_says(qtbot, window
     window.refresh_sidebar()
     window.set_search_text("tag:batch")
     window.focus_list()
-    window.select_all()
-    window.toggle_read()  # all three read: the toggle marks them unread
+    window.papers.select_all()
+    window.triage.toggle_read()  # all three read: the toggle marks them unread
     assert library.count("tag:batch is:read") == 0
 
 
@@ -64,9 +64,9 @@ def test_ctrl_a_in_the_search_box_selects_its_text(qtbot, window):
     window.focus_search()
     qtbot.keyClicks(window.search_box.edit, "graph")
     window.search_box.edit.deselect()
-    window.select_all()
+    window.papers.select_all()
     assert window.search_box.edit.selectedText() == "graph"
-    assert not window.whole_query_selected()
+    assert not window.papers.whole_query_selected()
 
 
 # --- focus (item 2) ------------------------------------------------------------------------

@@ -16,10 +16,12 @@ from PySide6.QtGui import Qt as GuiQt
 from PySide6.QtWidgets import QLabel, QToolButton
 
 from reader.gui import markdown_render
-from reader.gui.detail_view import DetailView, SightingCard
+from reader.gui.detail_view import DetailView
+from reader.gui.sighting_card import SightingCard
 from reader.gui.markdown_render import MAX_MARKDOWN_CHARS, render_with_budget
 from reader.gui.plain import plain, plain_tooltip
 from reader.gui.safe_html import markdown_to_safe_html
+from reader.store import PaperDetail, SightingRecord
 
 ROOT = Path(__file__).resolve().parents[2]
 BRACKET_BOMB = "[" * 5000 + " summary"  # 3.7 s of Python-Markdown on the GUI thread before
@@ -72,7 +74,7 @@ def test_plain_keeps_plain_text_and_escapes_what_qt_would_take_as_markup() -> No
 
 def seed_poisoned_library(folder: Path, src: str) -> dict:
     """A library whose title, author, tag, digest name and saved search all carry an <img>."""
-    from reader.library import Library
+    from reader.store import Library
     from reader.models import Entry, ParsedDigest, Paper, Sighting
 
     attack = f'<img src="{src}"> Hover me'
@@ -104,20 +106,20 @@ def all_tooltips(window) -> list[str]:
             item = stack.pop()
             tips.extend(item.toolTip(column) for column in range(tree.columnCount()))
             stack.extend(item.child(i) for i in range(item.childCount()))
-    tips.extend(label.toolTip() for label in window.detail.related_labels)
+    tips.extend(label.toolTip() for label in window.detail.related.labels)
     tips.extend(chip.toolTip() for chip in window.detail.tag_editor.findChildren(QToolButton))
     return [tip for tip in tips if tip]
 
 
 def test_every_tooltip_of_a_poisoned_paper_is_plain_text(make_window, library_dir: Path, fifo: Path) -> None:
-    from reader.library import Library
+    from reader.store import Library
 
     seeded = seed_poisoned_library(library_dir, str(fifo))
     library = Library(library_dir)
     window = make_window(library)
     window.import_log.refresh(library)
     window.select_paper(seeded["ids"][0])
-    window._find_related()  # what the debounce timer would do
+    window.related.find()  # what the debounce timer would do
     tips = all_tooltips(window)
     assert any("Hover me" in tip for tip in tips)  # the title's own tooltip is there
     assert any("&lt;b&gt;" in tip for tip in tips)  # so is the digest's file name
@@ -141,7 +143,7 @@ def test_hovering_a_poisoned_title_reads_no_file(tmp_path: Path, fifo: Path) -> 
         from test_hostile_text import all_tooltips
         from reader.gui.main_window import MainWindow
         from reader.gui.worker import ImmediateWorker
-        from reader.library import Library
+        from reader.store import Library
         library = Library({str(folder)!r})
         settings = QSettings({str(tmp_path / "s.ini")!r}, QSettings.Format.IniFormat)
         window = MainWindow(library, ImmediateWorker(library), library.folder, {str(tmp_path / "w")!r},
@@ -149,7 +151,7 @@ def test_hovering_a_poisoned_title_reads_no_file(tmp_path: Path, fifo: Path) -> 
         window.show()
         window.import_log.refresh(library)
         window.select_paper(library.paper_ids()[0])
-        window._find_related()
+        window.related.find()
         tips = all_tooltips(window)
         for tip in tips:
             QToolTip.showText(QPoint(10, 10), tip, window)
@@ -181,7 +183,7 @@ def test_a_poisoned_note_shows_no_tooltip_and_asks_for_no_file(qtbot, fifo: Path
     qtbot.addWidget(view)
     view.show()
     note = f"<abbr title=\"<img src='{fifo}'>\">hover</abbr> and <img src=\"{fifo}\"> text"
-    view.show_paper({"id": 1, "title": "t", "note": note, "sightings": []})
+    view.show_paper(PaperDetail(id=1, title="t", note=note))
     qtbot.waitUntil(lambda: not view.markdown_pending(), timeout=5000)
     document = view.note_preview.document()
     assert "hover" in document.toPlainText()
@@ -217,13 +219,13 @@ def test_the_browser_document_never_opens_a_file_named_in_html(tmp_path: Path, f
 # -- Markdown off the GUI thread ---------------------------------------------------------
 
 
-def hostile_paper(**fields) -> dict:
+def hostile_paper(**fields) -> PaperDetail:
     sighting = {"file": "/d/bomb.txt", "format": "scored_list", "position": 1, "score": 1.0,
                 "subscores": {}, "headline": None, "summary": None, "detail": None}  # fmt: skip
     sighting.update(fields.pop("sighting", {}))
-    paper = {"id": fields.pop("id", 1), "title": "Bomb", "note": "", "sightings": [sighting]}
+    paper = {"id": fields.pop("id", 1), "title": "Bomb", "note": ""}
     paper.update(fields)
-    return paper
+    return PaperDetail(**paper, sightings=[SightingRecord(digest_id=1, **sighting)])
 
 
 @pytest.mark.parametrize(
@@ -237,7 +239,7 @@ def hostile_paper(**fields) -> dict:
     ],
     ids=["bracket-summary", "80k-summary", "bracket-note", "deep-list-note", "deep-list-detail"],
 )
-def test_hostile_markdown_does_not_stall_the_gui_thread(qtbot, paper: dict) -> None:
+def test_hostile_markdown_does_not_stall_the_gui_thread(qtbot, paper: PaperDetail) -> None:
     view = DetailView()
     qtbot.addWidget(view)
     view.show()

@@ -94,7 +94,7 @@ def test_bulk_actions_apply_to_the_whole_selection(qtbot, window, library):
     assert len(ids) == 3
     press(qtbot, window, Qt.Key.Key_R)
     press(qtbot, window, Qt.Key.Key_5)
-    window.add_tags(["batch"])
+    window.triage.add_tags(["batch"])
     assert all(state(library, i).read and state(library, i).rating == 5 for i in ids)
     assert all(state(library, i).tags == ["batch"] for i in ids)
     assert window.undo_stack.count() == 3
@@ -155,17 +155,17 @@ def opened_urls():
 
 def test_o_p_c_open_the_papers_links(qtbot, window, library, opened_urls):
     papers = (library.get_paper(i) for i in library.paper_ids("has:code has:pdf"))
-    paper = next(p for p in papers if all((p.get("links") or {}).get(k) for k in ("abs", "pdf", "code")))
-    window.select_paper(paper["id"])
+    paper = next(p for p in papers if all(p.links[k] for k in ("abs", "pdf", "code")))
+    window.select_paper(paper.id)
     press(qtbot, window, Qt.Key.Key_O)
     press(qtbot, window, Qt.Key.Key_P)
     press(qtbot, window, Qt.Key.Key_C)
-    links = paper["links"]
+    links = paper.links
     assert opened_urls == [links["abs"], links["pdf"], links["code"]]
 
 
 def test_missing_link_says_so_in_the_status_bar(qtbot, window, library, opened_urls):
-    paper_id = next(i for i in library.paper_ids("") if not (library.get_paper(i).get("links") or {}).get("code"))
+    paper_id = next(i for i in library.paper_ids("") if not library.get_paper(i).code_url)
     window.select_paper(paper_id)
     press(qtbot, window, Qt.Key.Key_C)
     assert opened_urls == []

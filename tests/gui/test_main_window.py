@@ -9,13 +9,16 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QDropEvent, QPalette
+from PySide6.QtGui import QDropEvent, QKeySequence, QPalette
 
 from gui_helpers import SAMPLE_FILES, needs_samples
-from reader.gui.main_window import SHORTCUTS, MainWindow, notification_text, summarize_imports
+from reader.gui.actions import ACTIONS, help_text, keys_text
+from reader.gui.imports import notification_text, summarize_imports
+from reader.gui.main_window import MainWindow
+from reader.gui.paper_table import PaperTableView
 from reader.gui.settings_dialog import ShortcutsDialog
 from reader.gui.worker import ImmediateWorker
-from reader.importer import ImportResult
+from reader.ingest import ImportResult
 
 
 def test_title_names_the_library_folder(window, library):
@@ -41,7 +44,7 @@ def test_importing_fills_list_sidebar_status_and_log(qtbot, make_window, empty_l
     assert window.model.total() == 110
     assert "Imported 2 digests: 110 new papers" in window.statusBar().currentMessage()
     assert "1 failed" in window.statusBar().currentMessage()
-    window.import_log_action.trigger()
+    window.action("import_log").trigger()
     qtbot.waitUntil(lambda: window.import_log.topLevelItemCount() == 3)
     rows = {
         window.import_log.topLevelItem(i).text(0): window.import_log.topLevelItem(i).text(5)
@@ -97,7 +100,7 @@ def test_window_state_and_last_paper_persist(qtbot, library, settings, tmp_path)
 
 def test_mark_read_after_a_delay_when_enabled(qtbot, window, library, settings):
     settings.setValue("reading/markReadAfterDelay", True)
-    window._mark_read_timer.setInterval(20)  # the real delay is 2 s; the behaviour is the same
+    window.papers._mark_read_timer.setInterval(20)  # the real delay is 2 s; the behaviour is the same
     window.table.select_row(3)
     paper_id = window.current_paper_id()
     qtbot.waitUntil(lambda: library.user_state([paper_id])[paper_id].read)
@@ -105,10 +108,10 @@ def test_mark_read_after_a_delay_when_enabled(qtbot, window, library, settings):
 
 
 def test_no_mark_read_when_disabled(qtbot, window, library):
-    window._mark_read_timer.setInterval(1)
+    window.papers._mark_read_timer.setInterval(1)
     window.table.select_row(3)
     qtbot.wait(30)
-    assert not window._mark_read_timer.isActive()
+    assert not window.papers._mark_read_timer.isActive()
     assert window.undo_stack.count() == 0
 
 
@@ -124,17 +127,51 @@ def test_theme_switch_changes_palette_and_is_remembered(qtbot, window, settings)
 def test_export_writes_the_selection(qtbot, window, tmp_path):
     window.table.select_row(0)
     target = tmp_path / "out.bib"
-    window.export_to(target, "bibtex", window.selected_ids())
+    window.dialogs.export_to(target, "bibtex", window.selected_ids())
     text = target.read_text(encoding="utf-8")
     assert text.count("@") == 1
     assert "Exported 1 paper to" in window.statusBar().currentMessage()
 
 
-def test_shortcuts_dialog_lists_every_shortcut(qtbot, window):
-    dialog = ShortcutsDialog(SHORTCUTS, window)
+def test_shortcuts_dialog_lists_exactly_the_actions_of_the_table(qtbot, window, monkeypatch):
+    shown = []
+    monkeypatch.setattr(ShortcutsDialog, "exec", lambda dialog: shown.append(dialog) or 0)
+    window.action("shortcuts").trigger()
+    dialog = shown[0]
     qtbot.addWidget(dialog)
-    assert dialog.table.rowCount() == len(SHORTCUTS)
-    assert dialog.table.item(0, 0).text() == SHORTCUTS[0][0]
+    rows = [(dialog.table.item(row, 0).text(), dialog.table.item(row, 1).text())
+            for row in range(dialog.table.rowCount())]
+    with_keys = [spec for spec in ACTIONS if keys_text(spec)]
+    assert sorted(rows) == sorted((keys_text(spec), help_text(spec)) for spec in with_keys)
+    assert len({what for _keys, what in rows}) == len(rows)  # each row one action
+    for spec in ACTIONS:  # what the window binds and the list's keys are what the dialog says
+        bound = window.action(spec.name).shortcuts()
+        if bound:
+            assert bound[0].toString(QKeySequence.SequenceFormat.PortableText) in keys_text(spec), spec.name
+        for key in spec.keys:
+            assert PaperTableView.KEYS[getattr(Qt.Key, f"Key_{key}")] == spec.name
+    assert len(PaperTableView.KEYS) == sum(len(spec.keys) for spec in ACTIONS)
+    for row in (("j / ↓", "Next paper"), ("Space / r", "Toggle read / unread"), ("1", "Rate 1 star"),
+                ("0", "Clear the rating"), ("Delete", "Delete (asks first for several papers; Ctrl+Z undoes)"),
+                ("Enter", "Go to the detail"), ("Escape", "Back to the list"), ("/ or Ctrl+F", "Search"),
+                ("Ctrl+Shift+Z", "Redo"), ("Ctrl+A", "Select every paper of the list"), ("Ctrl+L", "Show / hide the import log")):
+        assert row in rows, row
+    assert rows[:2] == [("j / ↓", "Next paper"), ("k / ↑", "Previous paper")]  # the list's keys first
+
+
+def test_the_menus_hold_exactly_the_menu_actions_of_the_table(qtbot, window):
+    in_menus = []
+    menus = [action.menu() for action in window.menuBar().actions()]
+    while menus:
+        for action in menus.pop(0).actions():
+            if action.menu() is not None:
+                menus.append(action.menu())
+            elif not action.isSeparator():
+                in_menus.append(action)
+    expected = [window.action(spec.name) for spec in ACTIONS if spec.menu]
+    assert len(in_menus) == len(expected)
+    assert set(in_menus) == set(expected)
+    assert window.menus["paper/rate"].actions()[-1] is window.action("rate_0")
 
 
 def test_import_messages():
@@ -198,10 +235,10 @@ def test_reading_stats_count_imports_reads_and_tags(qtbot, window, library):
     assert stats.imported[-1] == 452  # the samples were imported this week
     assert stats.read[-1] == 3
     assert stats.tags == [("alpha", 2), ("beta", 1)]
-    window.stats_action.trigger()
-    qtbot.waitUntil(lambda: getattr(window, "stats_dialog", None) is not None and window.stats_dialog.isVisible())
-    window.stats_dialog.grab()  # paints both charts
-    window.stats_dialog.close()
+    window.action("stats").trigger()
+    qtbot.waitUntil(lambda: window.dialogs.stats_dialog is not None and window.dialogs.stats_dialog.isVisible())
+    window.dialogs.stats_dialog.grab()  # paints both charts
+    window.dialogs.stats_dialog.close()
 
 
 def test_sorting_by_a_header_click_keeps_the_current_paper(qtbot, window, library):
@@ -227,8 +264,8 @@ def test_settings_dialog_stores_and_window_applies(qtbot, window, library, setti
     dialog.accept()
     assert settings.value("library/location") == str(tmp_path / "next-library")
     assert settings.value("view/theme") == "dark"
-    window.apply_settings(dialog.values())
-    assert window.mark_read_on_select()
+    window.dialogs.apply_settings(dialog.values())
+    assert window.papers.mark_read_on_select()
     assert window.current_theme == "dark"
     assert window.detail.font_point_size() == 14
     assert window.watch_dir == tmp_path / "elsewhere"
@@ -294,7 +331,7 @@ def test_reading_stats_count_reads_in_earlier_weeks(library):
     from datetime import date, datetime, time, timedelta, timezone
 
     from reader.gui.stats_dialog import WEEKS, collect_stats
-    from reader.library import UserState
+    from reader.store import UserState
 
     today = date(2030, 6, 12)  # a Wednesday
     three_weeks_ago = datetime.combine(today - timedelta(weeks=3), time(12), timezone.utc).isoformat()
@@ -312,10 +349,10 @@ def test_reading_stats_count_reads_in_earlier_weeks(library):
 def test_after_a_sort_the_current_paper_stays_selected_only_near_the_top(
     qtbot, window, library, monkeypatch, restore_rows
 ):
-    from reader.gui import main_window
+    from reader.gui import paper_list
 
     # Loading every row up to a paper far down would make each sort or filter change slow.
-    monkeypatch.setattr(main_window, "RESTORE_ROWS", restore_rows)
+    monkeypatch.setattr(paper_list, "RESTORE_ROWS", restore_rows)
     window.select_paper(40)
     header = window.table.horizontalHeader()
     qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=header.rect().center())

@@ -15,7 +15,7 @@ from reader.gui.paper_model import (
     PaperIdRole,
     PaperTableModel,
 )
-from reader.query import QueryError
+from reader.store.query import QueryError
 
 
 def load_all(model: PaperTableModel) -> None:

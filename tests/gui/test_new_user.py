@@ -88,7 +88,7 @@ def test_delete_key_deletes_the_current_paper_and_undo_restores_it(qtbot, window
     assert paper_id not in window.model.loaded_ids()
     assert window.current_paper_id() == next_id  # the next paper, not the top of the list
     assert window.undo_stack.text(0).startswith("Delete “")
-    window.undo_action.trigger()
+    window.action("undo").trigger()
     assert library.get_paper(paper_id) == before
     assert paper_id in window.model.loaded_ids()
 
@@ -104,12 +104,12 @@ def test_deleting_several_papers_asks_first(qtbot, window, library, monkeypatch)
     monkeypatch.setattr(QMessageBox, "question", question)
     total = library.count("")
     select_rows(window, [0, 1, 2])
-    window.delete_action.trigger()
+    window.action("delete").trigger()
     assert library.count("") == total and "Delete 3 papers" in asked[0]
-    window.delete_action.trigger()
+    window.action("delete").trigger()
     assert library.count("") == total - 3
-    assert window.delete_action in window.paper_menu.actions()
-    assert window.archive_action in window.paper_menu.actions()
+    assert window.action("delete") in window.menus["paper"].actions()
+    assert window.action("archive") in window.menus["paper"].actions()
 
 
 # --- 2. t on a multi-selection ------------------------------------------------------------
@@ -141,7 +141,7 @@ def test_export_with_one_row_selected_offers_that_paper(qtbot, window, monkeypat
 
     monkeypatch.setattr(settings_dialog.ExportDialog, "exec", fake_exec)
     window.table.select_row(0)
-    window.export_dialog()
+    window.dialogs.export_dialog()
     assert shown == {"selection": "The 1 selected paper", "enabled": True, "checked": True}
     dialog = settings_dialog.ExportDialog(0, 1)
     assert dialog.listed.text() == "The 1 paper in the current list"
@@ -165,9 +165,9 @@ def test_stats_show_a_sensible_share_read(qtbot):
 def test_a_digest_lists_its_papers_in_its_own_order(qtbot, window, library):
     click(qtbot, window, SAMPLE)
     assert window.model.loaded_ids() == digest_order(library, SAMPLE)
-    window.set_list_order("score", True)
+    window.papers.set_list_order("score", True)
     assert window.model.loaded_ids() == digest_order(library, SAMPLE, "score", descending=True)
-    window.set_list_order("position", False)
+    window.papers.set_list_order("position", False)
     assert window.model.loaded_ids() == digest_order(library, SAMPLE)
 
 
@@ -189,7 +189,7 @@ def test_after_ctrl_enter_in_a_note_list_keys_work_again(qtbot, window, library)
     qtbot.keyClick(window.table, Qt.Key.Key_N)
     qtbot.keyClicks(window.detail.note_editor, "idea")
     qtbot.keyClick(window.detail.note_editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    assert library.get_paper(first)["note"] == "idea"
+    assert library.get_paper(first).note == "idea"
     assert window.focusWidget() is window.table
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_J)
     assert window.current_paper_id() == window.model.paper_id(1)
@@ -245,7 +245,7 @@ def test_dark_theme_reaches_file_dialogs_and_small_dialogs(qtbot, window, monkey
         return [], ""
 
     monkeypatch.setattr(QFileDialog, "getOpenFileNames", fake_open)
-    window.choose_import_files()
+    window.imports.choose_files()
     assert calls and calls[0] & QFileDialog.Option.DontUseNativeDialog
     assert theme.requested_scheme("dark") == Qt.ColorScheme.Dark
     dialog = SettingsDialog(window.settings, None, window.library_dir, window)
@@ -260,14 +260,14 @@ def test_dark_theme_reaches_file_dialogs_and_small_dialogs(qtbot, window, monkey
 
 def test_the_import_log_opens_large_enough_and_remembers_its_height(qtbot, window, settings):
     window.resize(1200, 800)
-    window.import_log_action.trigger()
+    window.action("import_log").trigger()
     qtbot.waitUntil(lambda: window.import_dock.isVisible())
     qtbot.waitUntil(lambda: window.import_dock.height() >= 240)
     log = window.import_log
     assert log.header().sectionSize(0) >= 150  # file names stay readable next to long errors
     window.resizeDocks([window.import_dock], [300], Qt.Orientation.Vertical)
     qtbot.waitUntil(lambda: abs(window.import_dock.height() - 300) < 20)
-    window.import_log_action.trigger()
+    window.action("import_log").trigger()
     assert abs(int(settings.value("window/importLogHeight")) - 300) < 20
 
 
@@ -275,7 +275,7 @@ def test_the_import_log_opens_large_enough_and_remembers_its_height(qtbot, windo
 
 
 def test_failures_told_in_an_earlier_run_are_not_told_again(qtbot, make_window, library, tmp_path):
-    from reader import importer
+    from reader.ingest import importer
 
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"\x00\x01binary")
@@ -308,7 +308,7 @@ def test_a_format_group_lists_the_papers_of_its_digests(qtbot, window, library):
 
 def test_open_with_hands_the_file_to_the_running_app(qtbot, tmp_path):
     from reader.gui.single_instance import InstanceServer, server_name
-    from reader.lock import LibraryLock
+    from reader.store.lock import LibraryLock
 
     folder = tmp_path / "lib"
     folder.mkdir()
@@ -346,7 +346,7 @@ def test_the_window_imports_files_handed_over(qtbot, window, library, tmp_path):
 
 def test_archiving_every_paper_keeps_the_sidebar_not_the_welcome_page(qtbot, window, library):
     library.archive_papers(library.paper_ids())
-    window.reload_list()
+    window.papers.reload_list()
     window.refresh_sidebar()
     assert window.stack.currentWidget() is window.splitter
     assert sidebar_item(window, "Archived").text(1) == str(library.count("is:archived"))

@@ -29,16 +29,16 @@ def test_related_papers_are_found_after_a_placeholder_and_exclude_the_paper(qtbo
     assert 50 not in related and len(related) == 10
     assert not window.detail.related_status.isVisibleTo(window.detail)
     first = library.get_paper(related[0])
-    label = window.detail.related_labels[0]
-    assert first["title"].split()[0] in label.text()
-    if first["published"]:
-        assert first["published"][:4] in label.text()
+    label = window.detail.related.labels[0]
+    assert first.title.split()[0] in label.text()
+    if first.published:
+        assert first.published[:4] in label.text()
 
 
 def test_clicking_a_related_paper_selects_it_in_the_list(qtbot, window, library):
     window.select_paper(50)
     related = wait_for_related(qtbot, window)
-    click_link(qtbot, window, window.detail.related_labels[0])
+    click_link(qtbot, window, window.detail.related.labels[0])
     qtbot.waitUntil(lambda: window.current_paper_id() == related[0])
     assert window.detail.paper_id() == related[0]
     assert window.model.paper_id(window.table.currentIndex().row()) == related[0]
@@ -52,7 +52,7 @@ def test_a_related_paper_outside_the_filter_clears_the_filter(qtbot, window, lib
     window.refresh_sidebar()
     window.set_search_text("tag:only-this")
     assert window.model.loaded_ids() == [50]
-    window.detail.related_labels[0].linkActivated.emit(f"paper:{target}")
+    window.detail.related.labels[0].linkActivated.emit(f"paper:{target}")
     assert window.current_paper_id() == target
     assert window.current_query() == "" and window.search_box.text() == ""
     assert window.model.total() == library.count("")

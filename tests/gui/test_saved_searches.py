@@ -21,7 +21,7 @@ def test_a_saved_search_appears_with_its_count_and_clicking_applies_it(qtbot, wi
     library.set_read([3], True)
     window.refresh_sidebar()
     window.set_search_text("tag:agents is:unread")
-    window.save_search("Agents to read", window.current_query())
+    window.saved_searches.save("Agents to read", window.current_query())
     assert library.saved_searches() == [("Agents to read", "tag:agents is:unread")]
     assert counts(window)["Agents to read"] == 2
     window.set_search_text("")
@@ -29,24 +29,24 @@ def test_a_saved_search_appears_with_its_count_and_clicking_applies_it(qtbot, wi
     assert window.current_query() == "tag:agents is:unread"
     assert sorted(window.model.loaded_ids()) == [4, 5]
     window.select_paper(4)
-    window.set_read(True)
+    window.triage.set_read(True)
     qtbot.waitUntil(lambda: counts(window)["Agents to read"] == 1)
 
 
 def test_save_search_action_asks_a_name_and_refuses_a_bad_query(qtbot, window, library, monkeypatch):
     monkeypatch.setattr(QInputDialog, "getText", lambda *args, **kwargs: ("  Diffusion  ", True))
     window.set_search_text("diffusion")
-    window.save_search_action.trigger()
+    window.action("save_search").trigger()
     assert library.saved_searches() == [("Diffusion", "diffusion")]
     assert "Diffusion" in counts(window)
     window.search_box.edit.setText('title:"unclosed')
     window.search_box._emit()
     assert window.search_box.has_error()
-    window.save_search_action.trigger()
+    window.action("save_search").trigger()
     assert library.saved_searches() == [("Diffusion", "diffusion")]
     assert "cannot be saved" in window.statusBar().currentMessage()
-    assert window.save_search_action.shortcut().toString() == "Ctrl+S"
-    assert window.search_box.save_button.defaultAction() is window.save_search_action
+    assert window.action("save_search").shortcut().toString() == "Ctrl+S"
+    assert window.search_box.save_button.defaultAction() is window.action("save_search")
 
 
 def test_rename_and_delete_from_the_context_menu(qtbot, window, library, monkeypatch):

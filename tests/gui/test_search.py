@@ -19,7 +19,7 @@ def test_typing_filters_the_list(qtbot, window, library):
 
 
 def test_free_text_search_finds_a_title(qtbot, window, library):
-    title = library.get_paper(30)["title"]
+    title = library.get_paper(30).title
     word = max(title.split(), key=len).strip(".,:;()")
     window.set_search_text(word)
     assert 30 in shown_ids(window)
@@ -48,3 +48,20 @@ def test_ctrl_f_and_slash_focus_the_search_box(qtbot, window):
     assert window.search_box.edit.hasFocus()
     qtbot.keyClick(window.search_box.edit, Qt.Key.Key_Escape)
     assert window.table.hasFocus()
+
+
+def test_a_search_is_parsed_once_and_joined_to_the_sidebar_as_nodes(qtbot, window, library, monkeypatch):
+    from reader.store import search as search_module
+    from reader.store.query import And, Filter, parse_query
+
+    library.add_tags([20, 21], ["todo"])
+    window.refresh_sidebar()
+    assert window.sidebar.select_key("tag:todo")
+    parsed = []
+    monkeypatch.setattr(search_module, "parse_query", lambda text: parsed.append(text) or parse_query(text))
+    window.set_search_text("is:unread")
+    assert parsed == ["is:unread"]  # not again for the count, the rows or the current paper
+    shown = window.papers.current_search()
+    assert shown.node == And((Filter("tag", "todo"), Filter("is", "unread")))
+    assert window.current_query() == "tag:todo is:unread"
+    assert sorted(shown_ids(window)) == [20, 21]

@@ -50,8 +50,8 @@ def test_clicking_a_digest_narrows_the_list(qtbot, window, library):
 
 def test_counts_follow_changes_and_tags_appear(qtbot, window):
     window.select_paper(5)
-    window.add_tags(["to read"])
-    window.rate(4)
+    window.triage.add_tags(["to read"])
+    window.triage.rate(4)
     qtbot.waitUntil(lambda: counts(window).get("to read") == 1)
     assert counts(window)["Rated"] == 1
     click(qtbot, window, "to read")
@@ -93,7 +93,25 @@ def test_when_the_shown_tag_disappears_the_list_shows_all(qtbot, window, library
     click(qtbot, window, "gone-soon")
     assert window.model.total() == 1
     window.select_paper(7)
-    window.remove_tags(["gone-soon"])
+    window.triage.remove_tags(["gone-soon"])
     qtbot.waitUntil(lambda: window.sidebar.item_for_query("tag:gone-soon") is None)
     assert window.current_query() == ""
     assert window.model.total() == 452
+
+
+def test_digests_show_and_sort_by_their_own_date(qtbot, empty_library):
+    from paper_factory import digest, entry
+
+    from reader.gui.sidebar import Sidebar
+
+    # Imported in this order; the digests' own dates say otherwise, and one states none.
+    empty_library.store_digest("/d/late.md", "1", digest(entry("A"), format="newsletter", date="2024-10-09"))
+    empty_library.store_digest("/d/early.md", "2", digest(entry("B"), format="newsletter", date="2024-09-30"))
+    empty_library.store_digest("/d/undated.md", "3", digest(entry("C"), format="newsletter"))
+    sidebar = Sidebar()
+    qtbot.addWidget(sidebar)
+    sidebar.refresh(empty_library)
+    group = sidebar._find("format:newsletter")
+    labels = [group.child(i).text(0) for i in range(group.childCount())]
+    # Newest first; an undated digest goes by its import day (today, so first).
+    assert labels == ["undated.md", "2024-10-09 · late.md", "2024-09-30 · early.md"]

@@ -10,7 +10,7 @@ from reader.gui.worker import ImmediateWorker, LibraryWorker
 
 
 def test_jobs_run_on_the_worker_thread_and_report_on_the_gui_thread(qtbot, library_dir):
-    from reader.library import Library
+    from reader.store import Library
 
     Library(library_dir).close()
     worker = LibraryWorker(library_dir)
@@ -33,7 +33,7 @@ def test_jobs_run_on_the_worker_thread_and_report_on_the_gui_thread(qtbot, libra
 
 
 def test_jobs_run_in_submission_order_and_writes_land(qtbot, sample_library_dir):
-    from reader.library import Library
+    from reader.store import Library
 
     worker = LibraryWorker(sample_library_dir)
     worker.start()
@@ -65,7 +65,7 @@ def test_a_failing_job_reports_and_the_worker_keeps_going(qtbot, library_dir):
 
 
 def test_stop_finishes_queued_jobs_first(qtbot, sample_library_dir):
-    from reader.library import Library
+    from reader.store import Library
 
     worker = LibraryWorker(sample_library_dir)
     worker.start()
@@ -93,7 +93,7 @@ def test_immediate_worker_reports_failures_like_the_real_one(qtbot, library):
 
 
 def test_stop_drops_queued_background_jobs_but_keeps_user_changes(qtbot, sample_library_dir):
-    from reader.library import Library
+    from reader.store import Library
 
     worker = LibraryWorker(sample_library_dir)
     gate = threading.Event()

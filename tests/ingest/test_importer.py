@@ -5,13 +5,17 @@ from __future__ import annotations
 import codecs
 import os
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
+from bench.watch_latency import generated_digest
 from paper_factory import digest, entry
-from reader.importer import decode, expand_paths, import_file, import_paths, is_ignored
-from reader.library import Library
+from reader.ingest import decode, expand_paths, import_file, import_paths, is_ignored
+from reader.store import Library
 from reader.parsers.base import REGISTRY
 from shared_data import needs_samples, require_samples, sample_path
 
@@ -29,6 +33,7 @@ Novelty: 6, Relevance: 7
 ### Summary
 Retrieval, again.
 """
+REPO = Path(__file__).resolve().parents[2]
 needs_scored = pytest.mark.skipif(
     "scored-list" not in REGISTRY, reason="scored-list parser missing"
 )
@@ -84,7 +89,7 @@ def test_too_large_files_are_refused_before_reading(library, tmp_path):
         handle.truncate(51 * 1024 * 1024)
     result = import_file(library, path)
     assert (result.status, result.error) == ("failed", "too large: 51.0 MB (limit 50 MB)")
-    assert library.digests()[0]["error"] == "too large: 51.0 MB (limit 50 MB)"
+    assert library.digests()[0].error == "too large: 51.0 MB (limit 50 MB)"
     assert library.count() == 0
 
 
@@ -148,7 +153,7 @@ def test_same_content_under_another_path_is_recorded_as_a_duplicate_not_a_second
     assert any(f"same content as {tmp_path / 'a.md'}" in w for w in second.warnings)
     assert library.count() == 2
     assert library.count("seen:1") == 2  # one sighting each, not two
-    assert [d["status"] for d in library.digests()] == ["imported", "duplicate"]
+    assert [d.status for d in library.digests()] == ["imported", "duplicate"]
     assert import_file(library, tmp_path / "b.md").status == "unchanged"
 
 
@@ -164,7 +169,7 @@ def test_edited_file_keeps_user_state_and_drops_the_removed_entry(library, tmp_p
     result = import_file(library, path)
     assert (result.status, result.entries, result.new, result.merged) == ("imported", 1, 0, 1)
     paper = library.get_paper(dense)
-    assert paper["digests"] == [] and (paper["rating"], paper["tags"]) == (4, ["keep"])
+    assert paper.sightings == [] and (paper.rating, paper.tags) == (4, ["keep"])
     # the file turns binary: failure recorded, the earlier sighting kept
     path.write_bytes(b"\x00\x01binary")
     assert import_file(library, path).status == "failed"
@@ -173,9 +178,9 @@ def test_edited_file_keeps_user_state_and_drops_the_removed_entry(library, tmp_p
 
 def test_ignored_names():
     for name in [".hidden.txt", "notes.txt~", "a.part", "b.CRDOWNLOAD", ".x.swp", "y.swx",
-                 "z.tmp", "#autosave#"]:
+                 "z.tmp", "#autosave#", "a.partial", "desktop.ini", "Thumbs.db", "~$x.docx"]:
         assert is_ignored(f"/w/{name}"), name
-    for name in ["digest.txt", "2024-10-01.md", "#1 digest.txt", "a.partial", "tmp.txt"]:
+    for name in ["digest.txt", "2024-10-01.md", "#1 digest.txt", "tmp.txt", "partial.md"]:
         assert not is_ignored(f"/w/{name}"), name
     assert is_ignored("/w/.git/digest.txt", root="/w")
     assert not is_ignored("/home/me/.local/digests/a.txt", root="/home/me/.local/digests")
@@ -230,5 +235,44 @@ def test_all_samples_dedupe_and_reimport_unchanged(library, tmp_path):
     assert sum(r.entries for r in results) == 453
     assert library.count() == 452
     shared = library.get_paper(library.paper_ids("skill composition examples")[0])
-    assert shared["arxiv_id"] == "2409.19808" and len(shared["digests"]) == 2
+    assert shared.arxiv_id == "2409.19808" and len(shared.sightings) == 2
     assert [r.status for r in import_paths(library, [copies])] == ["unchanged"] * 5
+
+
+def test_library_survives_an_import_killed_midway(library_dir, tmp_path):
+    entries = 600
+    digest = tmp_path / "big.md"
+    digest.write_text(generated_digest(7, entries))
+    code = (
+        "import sys\n"
+        "from reader.ingest.importer import import_file\n"
+        "from reader.store import Library\n"
+        f"library = Library({str(library_dir)!r})\n"
+        "for n in range(1000):\n"
+        "    print('start', flush=True)\n"
+        f"    result = import_file(library, {str(digest)!r})\n"
+        "    print(result.status, flush=True)\n"
+        f"    open({str(digest)!r}, 'a').write(f'\\nedited {{n}}\\n')\n"  # a new sha: import again
+    )
+    importer = subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, cwd=REPO
+    )
+    try:
+        assert importer.stdout.readline().strip() == "start"
+        time.sleep(0.5)
+    finally:
+        importer.kill()  # SIGKILL: no cleanup, no rollback by the process itself
+        importer.wait()
+    finished_before_kill = importer.stdout.read().split().count("imported")
+    with Library(library_dir) as library:
+        assert library.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        stored = library.digest_by_path(digest)
+        if finished_before_kill == 0:  # killed inside the first import: nothing of it remains
+            assert stored is None and library.count() == 0
+        else:  # killed in a later one: all or nothing, never half a digest
+            assert stored.entries == entries and library.count() == entries
+        result = import_file(library, digest)
+        assert result.status in {"imported", "unchanged"}
+        assert result.entries == entries
+        assert library.count() == entries
+        assert library.digest_by_path(digest).entries == entries

@@ -7,8 +7,8 @@ import sqlite3
 import pytest
 
 from paper_factory import digest, entry
-from reader import migrations
-from reader.library import DB_NAME, InvalidValue, Library, UnknownPaper
+from reader.store import migrations
+from reader.store import DB_NAME, InvalidValue, Library, UnknownPaper
 
 
 @pytest.fixture
@@ -83,10 +83,10 @@ def test_archived_papers_leave_every_list_but_is_archived(library):
     assert library.tag_counts() == []
     assert library.sidebar_counts() == {"all": 1, "unread": 1, "rated": 0, "has_note": 0}
     assert library.rows("") and [r.id for r in library.rows("")] == [c]
-    assert library.get_paper(a)["archived"] is True  # still shown by id
+    assert library.get_paper(a).archived is True  # still shown by id
     library.archive_papers([a], archived=False)
     assert sorted(library.paper_ids()) == [a, c]
-    assert library.get_paper(a)["archived"] is False
+    assert library.get_paper(a).archived is False
 
 
 def test_archive_is_part_of_the_user_state_snapshot(library):
@@ -125,7 +125,7 @@ def test_delete_removes_everything_and_restore_puts_back_exactly(library):
     library.restore_papers(removed)
     assert dump(library) == before
     assert library.count("note:idea") == 1 and library.count("tag:toread") == 2
-    assert library.get_paper(b)["seen"] == 2
+    assert library.get_paper(b).seen == 2
 
 
 def test_a_deleted_paper_does_not_come_back_from_its_unchanged_digest(library):
@@ -142,8 +142,8 @@ def test_restore_skips_sightings_of_a_forgotten_digest(library):
     removed = library.delete_papers([b])
     library.remove_digest("/d/b.txt")
     library.restore_papers(removed)
-    assert library.get_paper(b)["seen"] == 1
-    assert [s["file"] for s in library.get_paper(b)["sightings"]] == ["/d/a.txt"]
+    assert library.get_paper(b).seen == 1
+    assert [s.file for s in library.get_paper(b).sightings] == ["/d/a.txt"]
 
 
 def test_restore_refuses_when_the_paper_came_back_meanwhile(library):
@@ -177,7 +177,7 @@ def test_position_sort_follows_the_digest_named_by_the_query(library):
     library.store_digest("/d/first.txt", "1", digest(
         entry("One", score=1.0), entry("Two", score=9.0), entry("Three", score=5.0)))
     library.store_digest("/d/second.txt", "2", digest(entry("Three"), entry("One")))
-    title = {pid: library.get_paper(pid)["title"] for pid in library.paper_ids()}
+    title = {pid: library.get_paper(pid).title for pid in library.paper_ids()}
 
     def titles(query: str, sort: str, descending: bool) -> list[str]:
         return [title[i] for i in library.paper_ids(query, sort=sort, descending=descending)]

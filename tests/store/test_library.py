@@ -7,10 +7,11 @@ import sqlite3
 import pytest
 
 from paper_factory import digest, entry
-from reader import migrations
-from reader.library import (
-    DB_NAME, InvalidValue, Library, LibraryError, UnknownPaper, UserState, title_key,
+from reader.store import (
+    DB_NAME, DigestRecord, InvalidValue, Library, LibraryError, PaperDetail, SightingRecord,
+    UnknownPaper, UserState, title_key,
 )
+from reader.store import migrations
 
 
 @pytest.fixture
@@ -123,9 +124,9 @@ def test_arxiv_versions_doi_and_titles_dedupe_across_formats(library):
     ))
     assert library.count() == 2
     paper = library.get_paper(library.paper_ids("attention")[0])
-    assert paper["arxiv_id"] == "1706.03762"
-    assert paper["authors"] == ["A. Vaswani"]
-    assert {d["file"] for d in paper["digests"]} == {"/d/table.txt", "/d/list.txt"}
+    assert paper.arxiv_id == "1706.03762"
+    assert paper.authors == ["A. Vaswani"]
+    assert {d.file for d in paper.sightings} == {"/d/table.txt", "/d/list.txt"}
 
 
 def test_title_only_entry_later_gains_id_authors_and_links(library):
@@ -145,15 +146,15 @@ def test_title_only_entry_later_gains_id_authors_and_links(library):
     ))
     assert (result.new, result.merged) == (0, 1)
     paper = library.get_paper(paper_id)
-    assert paper["arxiv_id"] == "2001.08361"
-    assert paper["authors"] == ["Kaplan", "McCandlish"]
-    assert paper["links"] == {
+    assert paper.arxiv_id == "2001.08361"
+    assert paper.authors == ["Kaplan", "McCandlish"]
+    assert paper.links == {
         "abs": "https://arxiv.org/abs/2001.08361", "pdf": "https://arxiv.org/pdf/2001.08361",
         "code": "https://github.com/x/y", "homepage": None,
     }
-    assert paper["abstract"] == "We study scaling."  # filled fields are never overwritten
-    assert paper["title"] == "Scaling Laws: for Neural LMs"
-    assert (paper["rating"], paper["tags"]) == (4, ["scaling"])
+    assert paper.abstract == "We study scaling."  # filled fields are never overwritten
+    assert paper.title == "Scaling Laws: for Neural LMs"
+    assert (paper.rating, paper.tags) == (4, ["scaling"])
 
 
 def test_same_title_with_different_arxiv_ids_stays_two_papers(library):
@@ -172,8 +173,8 @@ def test_a_paper_twice_in_one_digest_keeps_the_first_sighting(library):
     ))
     assert (result.entries, result.new, result.merged) == (2, 2, 0)
     paper = library.get_paper(library.paper_ids("twice")[0])
-    assert [(s["position"], s["headline"]) for s in paper["sightings"]] == [(1, "first")]
-    assert paper["links"]["code"] == "https://c"
+    assert [(s.position, s.headline) for s in paper.sightings] == [(1, "first")]
+    assert paper.links["code"] == "https://c"
 
 
 def test_entries_with_nothing_to_identify_them_are_skipped(library):
@@ -189,13 +190,13 @@ def test_sighting_fields_are_stored(library):
     ), format="scored-list"))
     paper = library.get_paper(library.paper_ids()[0])
     imported_at = library.digest_by_path("/d/a.txt").imported_at
-    assert paper["sightings"] == [{
-        "file": "/d/a.txt", "format": "scored-list", "position": 1, "score": 8.5,
-        "subscores": {"novelty": 9.0}, "headline": "H", "summary": "S", "detail": "D",
-        "topic": "LLM", "date": None, "imported_at": imported_at,
-    }]
-    assert paper["translation"] == "译文"
-    assert paper["links"]["homepage"] == "https://home"
+    assert paper.sightings == [SightingRecord(
+        digest_id=library.digest_by_path("/d/a.txt").id, file="/d/a.txt", format="scored-list",
+        position=1, score=8.5, subscores={"novelty": 9.0}, headline="H", summary="S",
+        detail="D", topic="LLM", date=None, imported_at=imported_at,
+    )]
+    assert paper.translation == "译文"
+    assert paper.links["homepage"] == "https://home"
 
 
 def test_reimport_of_an_edited_digest_replaces_its_sightings_only(library):
@@ -208,8 +209,8 @@ def test_reimport_of_an_edited_digest_replaces_its_sightings_only(library):
     result = library.store_digest("/d/a.txt", "3", digest(entry("Stays"), entry("Brand new")))
     assert (result.entries, result.new, result.merged) == (2, 1, 1)
     paper = library.get_paper(removed)
-    assert [d["file"] for d in paper["digests"]] == ["/d/b.txt"]
-    assert (paper["note"], paper["tags"]) == ("my note", ["keep"])
+    assert [d.file for d in paper.sightings] == ["/d/b.txt"]
+    assert (paper.note, paper.tags) == ("my note", ["keep"])
     assert library.rows_by_ids([removed])[0].seen == 1
     assert len(library.digests()) == 2
 
@@ -219,7 +220,7 @@ def test_a_paper_whose_last_sighting_goes_stays_with_its_user_state(library):
     orphan = library.paper_ids("orphan")[0]
     library.set_read([orphan], True)
     library.store_digest("/d/a.txt", "2", digest(entry("Other")))
-    assert library.get_paper(orphan)["read"] is True
+    assert library.get_paper(orphan).read is True
     assert library.paper_ids("seen:0") == [orphan]
     assert library.remove_digest("/d/a.txt") is True
     assert library.count() == 2 and library.digests() == []
@@ -231,8 +232,8 @@ def test_record_failure_keeps_the_sightings_of_an_earlier_import(library):
     failed = library.record_failure("/d/a.txt", "2", "not a text file (binary content)")
     assert (failed.status, failed.error, failed.entries) == (
         "failed", "not a text file (binary content)", 1)
-    assert library.get_paper(library.paper_ids()[0])["digests"] == [
-        {"file": "/d/a.txt", "format": "scored-list"}]
+    assert [(s.file, s.format) for s in library.get_paper(library.paper_ids()[0]).sightings] == [
+        ("/d/a.txt", "scored-list")]
     assert library.digest_by_path("/d/a.txt").sha256 == "2"
     assert library.digest_by_sha("2").path == "/d/a.txt"
     assert library.digest_by_path("/d/nowhere.txt") is None
@@ -333,21 +334,19 @@ def test_fts_follows_notes_tags_and_filled_fields(library):
 
 # ---------------------------------------------------------------- shapes and sorting
 
-def test_list_and_digest_shapes_match_the_cli_contract(library):
+def test_reads_return_records_with_the_digests_own_date(library):
     library.store_digest("/d/a.txt", "1", digest(entry(
         "Shape", arxiv_id="2401.00001", authors=["X", "Y"], published="2024-01-02"),
-        format="arxiv-table"))
+        format="arxiv-table", date="2024-10-07"))
     (item,) = library.list_papers()
-    assert set(item) == {"id", "arxiv_id", "doi", "title", "authors", "abstract", "published",
-                         "links", "tags", "rating", "read", "note", "digests"}
-    assert set(item["links"]) == {"abs", "pdf", "code"}
-    assert item["digests"] == [{"file": "/d/a.txt", "format": "arxiv-table"}]
+    assert isinstance(item, PaperDetail) and item == library.get_paper(item.id)
+    assert (item.authors, item.published) == (["X", "Y"], "2024-01-02")
+    assert [(s.file, s.format, s.position, s.date) for s in item.sightings] == [
+        ("/d/a.txt", "arxiv-table", 1, "2024-10-07")]
     (record,) = library.digests()
-    assert {"file", "format", "status", "entries", "error", "imported_at", "id", "new",
-            "merged"} <= set(record)
-    assert (record["file"], record["status"], record["entries"]) == ("/d/a.txt", "imported", 1)
-    shown = library.get_paper(item["id"])
-    assert set(item) < set(shown) and shown["sightings"][0]["position"] == 1
+    assert isinstance(record, DigestRecord)
+    assert (record.file, record.status, record.entries, record.date) == (
+        "/d/a.txt", "imported", 1, "2024-10-07")
 
 
 @pytest.fixture
@@ -396,7 +395,7 @@ def test_pages_concatenate_to_the_full_order(library, sort, descending, page_siz
              for start in range(0, 9, page_size)]
     assert [row.id for page in pages for row in page] == everything
     assert sorted(everything) == ids
-    assert [p["id"] for p in library.list_papers(sort=sort, limit=4, descending=descending)] == (
+    assert [p.id for p in library.list_papers(sort=sort, limit=4, descending=descending)] == (
         everything[:4])
 
 
@@ -459,11 +458,11 @@ def test_sightings_carry_digest_date_and_import_time_in_import_order(library):
     library.store_digest("/d/late.txt", "1", digest(paper, date="2024-10-09"))
     library.conn.execute("UPDATE digests SET imported_at = '2030-01-02T00:00:00+00:00'")
     library.store_digest("/d/early.txt", "2", digest(entry("Seen twice", arxiv_id="2410.00001")))
-    sightings = library.get_paper(library.paper_ids()[0])["sightings"]
-    assert [s["file"] for s in sightings] == ["/d/early.txt", "/d/late.txt"]
-    assert sightings[1]["date"] == "2024-10-09" and sightings[0]["date"] is None
-    assert sightings[1]["imported_at"] == "2030-01-02T00:00:00+00:00"
-    assert sightings[0]["imported_at"] < sightings[1]["imported_at"]
+    sightings = library.get_paper(library.paper_ids()[0]).sightings
+    assert [s.file for s in sightings] == ["/d/early.txt", "/d/late.txt"]
+    assert sightings[1].date == "2024-10-09" and sightings[0].date is None
+    assert sightings[1].imported_at == "2030-01-02T00:00:00+00:00"
+    assert sightings[0].imported_at < sightings[1].imported_at
 
 
 # ---------------------------------------------------------------- saved searches
@@ -483,7 +482,7 @@ def test_saved_searches_persist_across_reopening(library_dir):
 
 
 def test_a_malformed_or_empty_saved_search_is_refused(library):
-    from reader.library import QueryError
+    from reader.store import QueryError
 
     with pytest.raises(QueryError):
         library.save_search("broken", 'tag:"unclosed')
@@ -527,7 +526,7 @@ def test_count_and_rows_agree_whichever_way_a_search_runs(library, query):
     # Common words ("shared", in every paper) are checked while walking the sort index,
     # rare ones ("okapi") lead; both must give the order of the plain id sort.
     assert library.paper_ids(query, sort="title", descending=False) == sorted(
-        ids, key=lambda i: (library.get_paper(i)["title"].casefold(), i))
+        ids, key=lambda i: (library.get_paper(i).title.casefold(), i))
 
 
 def test_full_text_counts_follow_changes_from_this_and_other_connections(library, library_dir):
@@ -584,3 +583,14 @@ def test_a_version_1_library_upgrades_to_cheaper_fts_writes_and_stays_searchable
         lib.set_read(lib.paper_ids(), True)
         assert lib.paper_ids("striped is:read") == [a]
         lib.conn.execute("INSERT INTO papers_fts(papers_fts, rank) VALUES ('integrity-check', 0)")
+
+
+def test_archived_column_is_the_same_through_sqlite_utils_as_the_old_alter_table(library):
+    # v4 now runs sqlite-utils' add_column: an upgraded library must get the column the
+    # raw "ADD COLUMN archived INTEGER NOT NULL DEFAULT 0" gave.
+    column = [r for r in library.conn.execute("PRAGMA table_info(paper_state)") if r[1] == "archived"]
+    assert [(name, kind, notnull, default) for _, name, kind, notnull, default, _ in column] == [
+        ("archived", "INTEGER", 1, "0")]
+    index = library.conn.execute(
+        "SELECT sql FROM sqlite_master WHERE name = 'paper_state_archived'").fetchone()[0]
+    assert index.endswith("WHERE archived = 1")

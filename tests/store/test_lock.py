@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from reader import lock as lock_module
-from reader.lock import LibraryLock, LibraryLocked
+from reader.store import lock as lock_module
+from reader.store.lock import LibraryLock, LibraryLocked
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -25,7 +25,7 @@ def _dead_pid() -> int:
 def _try_lock_in_subprocess(folder: Path) -> subprocess.CompletedProcess:
     code = (
         "import sys\n"
-        "from reader.lock import LibraryLock, LibraryLocked\n"
+        "from reader.store.lock import LibraryLock, LibraryLocked\n"
         "try:\n"
         f"    LibraryLock({str(folder)!r}).acquire()\n"
         "except LibraryLocked as exc:\n"
@@ -93,7 +93,7 @@ def test_stale_lock_file_from_a_dead_process_is_taken_over(library_dir, lock_kin
 def test_lock_of_a_killed_process_is_taken_over(library_dir):
     code = (
         "import sys, time\n"
-        "from reader.lock import LibraryLock\n"
+        "from reader.store.lock import LibraryLock\n"
         f"LibraryLock({str(library_dir)!r}).acquire()\n"
         "print('locked', flush=True)\n"
         "time.sleep(60)\n"

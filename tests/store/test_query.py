@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from paper_factory import digest, entry
-from reader.library import Library
-from reader.query import And, Filter, Not, Or, QueryError, Text, parse_query
+from reader.store import Library
+from reader.store.query import And, Filter, Not, Or, QueryError, Text, parse_query
 
 
 @pytest.fixture(scope="module")

@@ -1,12 +1,9 @@
-"""The watched folder reports each finished digest file once, survives its folder vanishing, and feeds a serial import queue."""
+"""The watched folder reports each finished digest file once and survives its folder vanishing."""
 
 from __future__ import annotations
 
 import errno
-import os
 import shutil
-import subprocess
-import sys
 import threading
 import time
 from collections import Counter
@@ -15,22 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from reader import watcher as watcher_module
-from reader.importer import import_file
-from reader.library import Library
-from reader.lock import LibraryLock
-from reader.watcher import (
-    FolderWatcher,
-    ImportQueue,
-    filesystem_type,
-    is_ignored,
-    run_headless,
-)
-from bench.watch_latency import generated_digest
+from reader.ingest.files import is_ignored
+from reader.watch import FolderWatcher, filesystem_type, polling
 
 DEBOUNCE = 0.2
 TIMEOUT = 10.0
-REPO = Path(__file__).resolve().parents[1]
 
 
 def wait_until(condition: Callable[[], bool], timeout: float = TIMEOUT) -> bool:
@@ -320,7 +306,7 @@ def test_falls_back_to_polling_when_inotify_cannot_start(watch, folder, monkeypa
     def no_inotify():
         raise OSError(errno.ENOSPC, "inotify watch limit reached")
 
-    monkeypatch.setattr(watcher_module, "_native_observer", no_inotify)
+    monkeypatch.setattr(polling, "native_observer", no_inotify)
     watcher, recorder = watch(force_polling=False)
     assert watcher.mode == "polling"
     assert wait_until(lambda: recorder.status_kinds() == ["polling"])
@@ -330,7 +316,7 @@ def test_falls_back_to_polling_when_inotify_cannot_start(watch, folder, monkeypa
 
 
 def test_polls_a_folder_on_a_network_share(watch, folder, monkeypatch):
-    monkeypatch.setattr(watcher_module, "filesystem_type", lambda _path: "nfs4")
+    monkeypatch.setattr(polling, "filesystem_type", lambda _path: "nfs4")
     watcher, recorder = watch(force_polling=False)
     assert watcher.mode == "polling"
     assert wait_until(lambda: recorder.status_kinds() == ["polling"])
@@ -357,252 +343,3 @@ def test_stop_reports_stopped_and_silences_callbacks(watch, folder):
     (folder / "late.md").write_text("x\n")
     time.sleep(settle_time(watcher))
     assert recorder.names() == []
-
-
-# --------------------------------------------------------------------------- ImportQueue
-
-
-class SlowImporter:
-    """A fake import function that records calls and notices overlapping ones."""
-
-    def __init__(self, delay: float = 0.01) -> None:
-        self.delay = delay
-        self.calls: list[Path] = []
-        self.running = 0
-        self.overlapped = False
-        self.lock = threading.Lock()
-
-    def __call__(self, path: Path) -> str:
-        with self.lock:
-            self.running += 1
-            self.overlapped |= self.running > 1
-        time.sleep(self.delay)
-        with self.lock:
-            self.running -= 1
-            self.calls.append(path)
-        if path.name == "broken":
-            raise ValueError("boom")
-        return f"imported {path.name}"
-
-
-def test_import_queue_runs_one_at_a_time_and_reports_progress():
-    importer = SlowImporter()
-    results: list[tuple[str, str | None, int, int]] = []
-    queue = ImportQueue(importer, lambda p, r, done, total: results.append((p.name, r, done, total)))
-    queue.start()
-    for n in range(5):
-        queue.put(Path(f"d{n}"))
-    assert queue.wait_idle(TIMEOUT)
-    queue.stop()
-    assert not importer.overlapped
-    assert results == [(f"d{n}", f"imported d{n}", n + 1, 5) for n in range(5)]
-
-
-def test_import_queue_does_not_queue_a_waiting_path_twice():
-    release = threading.Event()
-    calls: list[str] = []
-
-    def blocking_import(path: Path) -> None:
-        calls.append(path.name)
-        release.wait(TIMEOUT)
-
-    queue = ImportQueue(blocking_import)
-    queue.start()
-    assert queue.put(Path("running"))
-    assert wait_until(lambda: calls == ["running"])
-    assert queue.put(Path("running"))  # changed again while being imported: do it again
-    assert queue.put(Path("waiting"))
-    assert not queue.put(Path("waiting"))
-    assert queue.put_many([Path("waiting"), Path("other")]) == 1
-    release.set()
-    assert queue.wait_idle(TIMEOUT)
-    queue.stop()
-    assert calls == ["running", "running", "waiting", "other"]
-
-
-def test_import_queue_keeps_going_after_a_failing_import_and_starts_new_batches():
-    errors: list[tuple[str, str]] = []
-    results: list[tuple[str, int, int]] = []
-    queue = ImportQueue(
-        SlowImporter(delay=0),
-        lambda p, _r, done, total: results.append((p.name, done, total)),
-        on_error=lambda p, exc: errors.append((p.name, str(exc))),
-    )
-    queue.start()
-    queue.put_many([Path("broken"), Path("fine")])
-    assert queue.wait_idle(TIMEOUT)
-    queue.put(Path("later"))
-    assert queue.wait_idle(TIMEOUT)
-    queue.stop()
-    assert errors == [("broken", "boom")]
-    assert results == [("broken", 1, 2), ("fine", 2, 2), ("later", 1, 1)]
-    assert queue.progress == (1, 1)
-
-
-def test_import_queue_stop_drops_waiting_paths_unless_draining():
-    exited = threading.Event()
-    for drain, expected in ((False, 1), (True, 4)):
-        importer = SlowImporter(delay=0.05)
-        queue = ImportQueue(importer, on_exit=exited.set)
-        queue.start()
-        queue.put_many([Path(f"d{n}") for n in range(4)])
-        assert wait_until(lambda: importer.running == 1)
-        exited.clear()
-        queue.stop(drain=drain, timeout=TIMEOUT)
-        assert exited.is_set()
-        assert len(importer.calls) == expected
-        assert not queue.put(Path("after-stop"))
-
-
-# --------------------------------------------------------------------------- with the real importer
-
-@pytest.fixture
-def scored_sample(tmp_path: Path) -> Path:
-    """A scored-list digest of 10 papers, written by the benchmark's generator: no ../shared needed."""
-    path = tmp_path / "000_scored_list.txt"
-    path.write_text(generated_digest(0, 10), encoding="utf-8")
-    return path
-
-
-class Headless:
-    """run_headless on a thread, with its log lines collected."""
-
-    def __init__(self, library_dir: Path, folder: Path, **options) -> None:
-        self.lines: list[str] = []
-        self.stop_event = threading.Event()
-        self.code: int | None = None
-        options.setdefault("debounce", DEBOUNCE)
-        self.thread = threading.Thread(
-            target=self._run, args=(library_dir, folder), kwargs=options, daemon=True
-        )
-
-    def _run(self, library_dir: Path, folder: Path, **options) -> None:
-        self.code = run_headless(
-            library_dir, folder, stop_event=self.stop_event, log=self.lines.append, **options
-        )
-
-    def __enter__(self) -> Headless:
-        self.thread.start()
-        assert wait_until(lambda: self.has("waiting for new digests") or self.code is not None)
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self.stop_event.set()
-        self.thread.join(TIMEOUT)
-
-    def has(self, text: str) -> bool:
-        return any(text in line for line in list(self.lines))
-
-    def count(self, prefix: str) -> int:
-        return sum(line.startswith(prefix) for line in list(self.lines))
-
-
-def test_run_headless_imports_a_dropped_digest_and_stops_cleanly(library_dir, folder, scored_sample):
-    with Headless(library_dir, folder) as headless:
-        assert headless.has(f"watching {folder} (inotify)")
-        shutil.copy(scored_sample, folder / scored_sample.name)
-        expected = f"imported {scored_sample.name}: scored-list, 10 entries (10 new, 0 merged)"
-        assert wait_until(lambda: headless.has(expected)), headless.lines
-    assert not headless.thread.is_alive()
-    assert headless.code == 0
-    assert headless.lines[-1] == "stopped: 1 imported, 0 unchanged, 0 failed"
-    with Library(library_dir) as library:
-        assert library.count() == 10
-        assert library.get_setting("watch_folder") == str(folder)
-        assert [d["file"] for d in library.digests()] == [str(folder / scored_sample.name)]
-    LibraryLock(library_dir).acquire().release()  # the lock was given back
-
-
-def test_run_headless_catches_up_then_finds_nothing_new_the_second_time(library_dir, folder, scored_sample):
-    shutil.copy(scored_sample, folder / "early.txt")
-    (folder / "notes.bin").write_bytes(b"\x00\x01\x02binary")
-    with Headless(library_dir, folder) as headless:
-        pass
-    assert "imported early.txt: scored-list, 10 entries (10 new, 0 merged)" in headless.lines
-    assert any(line.startswith("failed notes.bin: not a text file") for line in headless.lines)
-    assert f"checked 2 files already in {folder}: 1 imported, 0 unchanged, 1 failed" in headless.lines
-    with Headless(library_dir, None) as again:  # the folder comes from the saved setting
-        pass
-    assert f"checked 2 files already in {folder}: 0 imported, 1 unchanged, 1 failed" in again.lines
-    assert again.code == 0
-
-
-def test_run_headless_refuses_a_locked_library(library_dir, folder):
-    lines: list[str] = []
-    errors: list[str] = []
-    with LibraryLock(library_dir):
-        code = run_headless(
-            library_dir, folder, stop_event=threading.Event(), log=lines.append, error=errors.append
-        )
-    assert code == 2
-    assert lines == []  # errors go apart (stderr), with the command's prefix
-    assert errors == [
-        f"digest-reader: error: the library at {library_dir} is already open in another"
-        f" Digest Reader process (pid {os.getpid()})"
-    ]
-
-
-def test_same_digest_dropped_twice_and_renamed_adds_no_duplicate_papers(library_dir, folder, scored_sample):
-    with Headless(library_dir, folder) as headless:
-        shutil.copy(scored_sample, folder / "digest.txt")
-        assert wait_until(lambda: headless.has("imported digest.txt: scored-list, 10 entries (10 new"))
-        shutil.copy(scored_sample, folder / "digest.txt")  # the same file saved again
-        shutil.copy(scored_sample, folder / "digest copy.txt")  # and under another name
-        assert wait_until(
-            lambda: headless.has(f"duplicate digest copy.txt: same content as {folder / 'digest.txt'}")
-        ), headless.lines
-    assert headless.count("imported digest.txt") == 1
-    with Library(library_dir) as library:
-        assert library.count() == 10
-
-
-def test_five_hundred_files_dropped_at_once_are_imported_once_each(library_dir, folder):
-    with Headless(library_dir, folder) as headless:
-        for number in range(500):
-            (folder / f"burst_{number:03}.md").write_text(generated_digest(number, 2))
-        assert wait_until(lambda: headless.count("imported burst_") >= 500, timeout=60)
-        time.sleep(3 * DEBOUNCE + 0.3)  # room for any duplicate report to show up
-    assert headless.count("imported burst_") == 500
-    assert headless.lines[-1] == "stopped: 500 imported, 0 unchanged, 0 failed"
-    with Library(library_dir) as library:
-        assert library.count() == 1000
-        assert len({d["file"] for d in library.digests()}) == 500
-
-
-def test_library_survives_an_import_killed_midway(library_dir, tmp_path):
-    entries = 600
-    digest = tmp_path / "big.md"
-    digest.write_text(generated_digest(7, entries))
-    code = (
-        "import sys\n"
-        "from reader.importer import import_file\n"
-        "from reader.library import Library\n"
-        f"library = Library({str(library_dir)!r})\n"
-        "for n in range(1000):\n"
-        "    print('start', flush=True)\n"
-        f"    result = import_file(library, {str(digest)!r})\n"
-        "    print(result.status, flush=True)\n"
-        f"    open({str(digest)!r}, 'a').write(f'\\nedited {{n}}\\n')\n"  # a new sha: import again
-    )
-    importer = subprocess.Popen(
-        [sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, cwd=REPO
-    )
-    try:
-        assert importer.stdout.readline().strip() == "start"
-        time.sleep(0.5)
-    finally:
-        importer.kill()  # SIGKILL: no cleanup, no rollback by the process itself
-        importer.wait()
-    finished_before_kill = importer.stdout.read().split().count("imported")
-    with Library(library_dir) as library:
-        assert library.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        stored = library.digest_by_path(digest)
-        if finished_before_kill == 0:  # killed inside the first import: nothing of it remains
-            assert stored is None and library.count() == 0
-        else:  # killed in a later one: all or nothing, never half a digest
-            assert stored.entries == entries and library.count() == entries
-        result = import_file(library, digest)
-        assert result.status in {"imported", "unchanged"}
-        assert result.entries == entries
-        assert library.count() == entries
-        assert library.digest_by_path(digest).entries == entries

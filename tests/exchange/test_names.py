@@ -1,0 +1,75 @@
+"""Author names with particles, suffixes and organisations, checked against pybtex's own split."""
+
+from __future__ import annotations
+
+import pytest
+from pybtex.database import Person
+
+from reader.exchange.names import (
+    from_csl_name, from_ris_name, join_bibtex_names, parse_name, split_bibtex_names,
+    to_bibtex_name, to_csl_name, to_ris_name,
+)
+
+# display name, BibTeX form, (first, von, last, jr) as pybtex splits the BibTeX form
+CASES = [
+    ("Ashish Vaswani", "Vaswani, Ashish", ("Ashish", "", "Vaswani", "")),
+    ("Ludwig van Beethoven, Jr.", "van Beethoven, Jr., Ludwig", ("Ludwig", "van", "Beethoven", "Jr.")),
+    ("Ludwig van Beethoven Jr.", "van Beethoven, Jr., Ludwig", ("Ludwig", "van", "Beethoven", "Jr.")),
+    ("Martin Luther King III", "King, III, Martin Luther", ("Martin Luther", "", "King", "III")),
+    ("Vincent van der Berg", "van der Berg, Vincent", ("Vincent", "van der", "Berg", "")),
+    ("Jean de la Fontaine", "de la Fontaine, Jean", ("Jean", "de la", "Fontaine", "")),
+    ("Leonardo da Vinci", "da Vinci, Leonardo", ("Leonardo", "da", "Vinci", "")),
+    ("García Márquez, Gabriel", "García Márquez, Gabriel", ("Gabriel", "", "García Márquez", "")),
+    ("OpenAI Team", "{OpenAI Team}", ("", "", "{OpenAI Team}", "")),
+    ("{Google DeepMind}", "{Google DeepMind}", ("", "", "{Google DeepMind}", "")),
+    ("Center for AI Safety", "{Center for AI Safety}", ("", "", "{Center for AI Safety}", "")),
+    ("Barnes and Noble Research", "{Barnes and Noble Research}", ("", "", "{Barnes and Noble Research}", "")),
+    ("Plato", "Plato", ("", "", "Plato", "")),
+    ("Aidan N. Gomez", "Gomez, Aidan N.", ("Aidan N.", "", "Gomez", "")),
+]
+
+
+@pytest.mark.parametrize(("display", "bibtex", "parts"), CASES)
+def test_bibtex_form_is_split_by_pybtex_as_meant(display, bibtex, parts):
+    assert to_bibtex_name(display) == bibtex
+    person = Person(bibtex)
+    first = " ".join(person.first_names + person.middle_names)
+    got = (first, " ".join(person.prelast_names), " ".join(person.last_names), " ".join(person.lineage_names))
+    assert got == parts
+
+
+@pytest.mark.parametrize(("display", "bibtex", "parts"), CASES)
+def test_every_form_reads_back_to_the_same_parts(display, bibtex, parts):
+    expected = parse_name(display)
+    for back in (
+        split_bibtex_names(to_bibtex_name(display))[0],
+        from_ris_name(to_ris_name(display)),
+        from_csl_name(to_csl_name(display)),
+    ):
+        assert parse_name(back) == expected
+
+
+def test_author_field_joins_with_and_and_splits_back():
+    names = ["Ashish Vaswani", "Ludwig van Beethoven, Jr.", "OpenAI Team", "Jürgen Schmidhuber"]
+    field = join_bibtex_names(names)
+    assert field == "Vaswani, Ashish and van Beethoven, Jr., Ludwig and {OpenAI Team} and Schmidhuber, Jürgen"
+    assert split_bibtex_names(field) == names
+
+
+def test_reading_jabref_and_arxiv_author_fields():
+    assert split_bibtex_names("Ashish Vaswani and Noam Shazeer and others") == ["Ashish Vaswani", "Noam Shazeer"]
+    assert split_bibtex_names(r"M{\"u}ller, J{\"o}rg AND {The LIGO Scientific Collaboration}") == [
+        "Jörg Müller", "The LIGO Scientific Collaboration",
+    ]
+    # An organisation the app cannot recognise keeps its braces, so it is written back whole.
+    assert split_bibtex_names("{Anthropic Interpretability}") == ["Anthropic Interpretability"]
+    assert split_bibtex_names("{Foo Bar}") == ["{Foo Bar}"]
+
+
+def test_ris_and_csl_forms():
+    assert to_ris_name("Ludwig van Beethoven, Jr.") == "van Beethoven, Ludwig, Jr."
+    assert to_csl_name("Ludwig van Beethoven, Jr.") == {
+        "family": "Beethoven", "given": "Ludwig", "non-dropping-particle": "van", "suffix": "Jr.",
+    }
+    assert to_csl_name("OpenAI Team") == {"literal": "OpenAI Team"}
+    assert from_csl_name({"family": "Beethoven", "given": "Ludwig", "dropping-particle": "van"}) == "Ludwig van Beethoven"

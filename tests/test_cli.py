@@ -14,7 +14,7 @@ from pathlib import Path
 import bibtexparser
 import pytest
 
-from reader import __version__, cli
+from reader import __version__, cli, cli_output
 from reader.store.lock import LibraryLock
 from reader.parsers import detect
 from reader.parsers.bibtex import latex_to_text
@@ -306,8 +306,8 @@ def test_app_and_watcher_get_the_folders_given_or_none(tmp_path, monkeypatch):
     [("short", 10, "short"), ("a longer title", 8, "a longe…"), ("大規模言語モデル", 7, "大規模…")],
 )
 def test_fit_cuts_to_terminal_columns(text, width, fitted):
-    assert cli.fit(text, width) == fitted
-    assert cli.display_width(cli.fit(text, width)) <= width
+    assert cli_output.fit(text, width) == fitted
+    assert cli_output.display_width(cli_output.fit(text, width)) <= width
 
 
 # -- "Open with": files given without a command --------------------------------------

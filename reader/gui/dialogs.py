@@ -59,7 +59,7 @@ class Dialogs(QObject):
     def export_to(self, path: Path, fmt: str, ids: list[int] | None) -> None:
         """Write the papers (ids, or the current query) to path on the worker."""
         from reader import export
-        from reader.cli import listed_paper  # the exports read the `list --json` shape
+        from reader.cli_output import listed_paper  # the exports read the `list --json` shape
 
         query = self.window.papers.current_search()
 

@@ -31,6 +31,14 @@ if [[ "$reported" != *"$expected_version"* ]]; then
 fi
 echo "--version: $reported"
 
+# The bundle reads digests: the record finder (markdown-it-py, lxml) and a data format.
+scratch_library=$(mktemp -d)
+"$BUNDLE" --library "$scratch_library" import tests/fixtures/records/bot_bullets.md \
+    tests/fixtures/records/cards.html tests/fixtures/ris/reading_list.ris >/dev/null \
+    || { echo "smoke test failed: the bundle could not import the fixtures" >&2; rm -rf "$scratch_library"; exit 1; }
+rm -rf "$scratch_library"
+echo "import: the bundle read Markdown, HTML and RIS digests"
+
 # Start the GUI without a display, in throwaway folders so no real library or
 # settings are touched; the app quits by itself after a second.
 scratch=$(mktemp -d)

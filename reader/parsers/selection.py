@@ -19,6 +19,7 @@ TIE = 0.03
 SURE = 0.8
 MAX_IDS = MAX_ENTRIES
 LARGE_TEXT = 8_000_000
+SAMPLE_CHARS = 1_000_000  # how much of a huge digest is read to estimate its entries
 # A title-only entry is half the evidence of an entry that accounts for an id of the text.
 UNIDENTIFIED_WEIGHT = 0.5
 TEXT_FIELDS = ("abstract", "translation")
@@ -153,6 +154,7 @@ def parse_best(text: str) -> ParsedDigest:
     if len(text_ids) > MAX_IDS:
         # Refused before any format parses: an id flood would cost gigabytes to read.
         raise ParseError(f"too many papers: {len(text_ids):,} ids (limit {MAX_IDS:,} per file)")
+    _refuse_when_too_many(text)
     results: dict[str, ParsedDigest] = {}
     chosen = choose(text, text_ids, results)
     if chosen is None:
@@ -163,6 +165,21 @@ def parse_best(text: str) -> ParsedDigest:
     parsed.ids_in_text = len(text_ids)
     parsed.confidence = confidence(parsed, text_ids)
     return parsed
+
+
+def _refuse_when_too_many(text: str) -> None:
+    """Refuse a huge digest whose first megabyte already promises far more entries than a file
+    may bring: parsing all of it would hold hundreds of thousands of entries in memory."""
+    if len(text) <= SAMPLE_CHARS * 4:
+        return
+    cut = text.rfind("\n\n", SAMPLE_CHARS // 2, SAMPLE_CHARS)
+    sample = text[: cut if cut != -1 else SAMPLE_CHARS]
+    chosen = choose(sample)
+    if chosen is None:
+        return
+    estimate = len(chosen.parsed.entries) * len(text) // len(sample)
+    if estimate > 2 * MAX_ENTRIES:
+        raise ParseError(f"too many entries: about {estimate:,} (limit {MAX_ENTRIES:,} per file)")
 
 
 def confidence(parsed: ParsedDigest, text_ids: set[tuple[str, str]]) -> float:

@@ -147,3 +147,20 @@ def unwrap(lines: list[str]) -> str:
     if current:
         paragraphs.append(" ".join(current))
     return "\n\n".join(paragraphs)
+
+
+def text_windows(text: str, size: int, boundaries: tuple[str, ...] = ("\n",)):
+    """(offset, part) of `text` in parts of about `size` characters. Each part ends just after
+    the first character of the last boundary in its second half (the first boundary that
+    occurs wins), so a blank line or a line end is never split."""
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + size)
+        if end < len(text):
+            for boundary in boundaries:
+                cut = text.rfind(boundary, start + size // 2, end)
+                if cut != -1:
+                    end = cut + 1
+                    break
+        yield start, text[start:end]
+        start = end

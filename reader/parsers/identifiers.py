@@ -6,12 +6,13 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-from reader.parsers.base import ARXIV_ID, DOI_RE
+from reader.parsers.base import ARXIV_ID, DOI_RE, text_windows
 
 _ID = ARXIV_ID + r"(?:v\d+)?"
 URL_PREFIX = r"<?(?:https?://)?(?:www\.|export\.)?$"
 DOI_PREFIX = r"(?:doi:\s*|<?https?://(?:dx\.)?doi\.org/)$"
 PREFIX_WINDOW = 30
+WINDOW_CHARS = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -101,11 +102,16 @@ def distinct_references(text: str) -> list[Reference]:
     """First mention of each distinct identifier, in order of first appearance."""
     seen: set[tuple[str, str]] = set()
     distinct = []
-    for ref in find_references(text):
-        if ref.key not in seen:
-            seen.add(ref.key)
-            distinct.append(ref)
+    # Read in line-aligned windows: a text that mentions two papers a million times must not
+    # hold a million mentions at once.
+    for offset, window in text_windows(text, WINDOW_CHARS):
+        for ref in find_references(window):
+            if ref.key not in seen:
+                seen.add(ref.key)
+                distinct.append(Reference(ref.kind, ref.value, ref.start + offset, ref.end + offset))
     return distinct
+
+
 
 
 def title_near(text: str, ref: Reference, previous: Reference | None) -> str | None:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from reader.models import Entry, Paper, ParsedDigest, Sighting
-from reader.parsers.base import DigestParser, abs_url, pdf_url, register
+from reader.parsers.base import DigestParser, abs_url, pdf_url, register, text_windows
 from reader.parsers.dates import iso_date
 from reader.parsers.identifiers import Reference, distinct_references, find_references, title_near
 from reader.parsers.record_reader import (
@@ -449,7 +449,7 @@ class RecordFinderParser(DigestParser):
         seen: set[tuple[str, str]] = set()
         # A tree costs tens of times its text in memory: a huge digest is read in parts cut
         # at blank lines, so memory stays bounded whatever the file's size.
-        for part in split_at_blank_lines(text, TREE_CHARS):
+        for _, part in text_windows(text, TREE_CHARS, ("\n\n", "\n")):
             finder = RecordFinder(part)
             date = date or _digest_date(finder)
             for entry in finder.entries():
@@ -469,22 +469,6 @@ def _key(entry: Entry) -> tuple[str, str] | None:
     return None
 
 
-def split_at_blank_lines(text: str, size: int) -> list[str]:
-    """`text` in parts of about `size` characters, each cut at a blank line when one is near."""
-    if len(text) <= size:
-        return [text]
-    parts = []
-    start = 0
-    while start < len(text):
-        end = min(len(text), start + size)
-        if end < len(text):
-            cut = text.rfind("\n\n", start + size // 2, end)
-            if cut == -1:
-                cut = text.rfind("\n", start + size // 2, end)
-            end = cut + 1 if cut != -1 else end
-        parts.append(text[start:end])
-        start = end
-    return parts
 
 
 def _digest_date(finder: RecordFinder) -> str | None:

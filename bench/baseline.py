@@ -22,6 +22,10 @@ CREATE TABLE papers (
 CREATE VIRTUAL TABLE papers_fts USING fts5(
     title, authors, abstract, tags, tokenize = 'unicode61 remove_diacritics 2'
 );
+-- The indexes a competent hand-written schema has for the list's filters.
+CREATE INDEX papers_read ON papers(read);
+CREATE INDEX papers_rating ON papers(rating);
+CREATE INDEX papers_tags ON papers(tags);
 """
 PAGE = 200
 ROW_COLUMNS = "id, title, authors, published, rating, read, tags"
@@ -105,9 +109,13 @@ QUERY_SQL: dict[str, tuple[str, list]] = {
     "agents tag:llm is:unread": _and(_fts("agents AND tags : llm"), ("read = 0", [])),
     "author:wang": _fts("authors : wang"),
     "benchmark": _fts("benchmark*"),
-    '"large language" rating:>=3 -is:read': _and(
-        _fts('"large language"'), ("rating >= 3", []), ("read = 0", [])
-    ),
+    # (was '"large language" rating:>=3 -is:read', which matches nothing by construction:
+    # every rated paper of the plan is also read)
+    '"large language" rating:>=3': _and(_fts('"large language"'), ("rating >= 3", [])),
+    "zeroshot": _fts("zeroshot*"),  # a rare word
+    "diffusion OR retrieval": _fts("diffusion OR retrieval*"),
+    "learning -diffusion": _fts("learning NOT diffusion*"),
+    "trans*": _fts("trans*"),
 }
 
 

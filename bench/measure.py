@@ -123,12 +123,33 @@ def time_queries(run: Callable[[str], object]) -> tuple[list[float], dict[str, f
     return samples, per_query
 
 
-def project_search(library: Library) -> Callable[[str], object]:
-    """What the paper list does for a query: count, then the first page of rows."""
+def project_search(library: Library, first_run: bool = False) -> Callable[[str], object]:
+    """What the paper list does for a query: count, then the first page of rows;
+    first_run: with no count remembered from an earlier run (what a user typing feels)."""
     def run(query: str) -> object:
+        if first_run and hasattr(library.planner, "forget"):
+            library.planner.forget()
         library.count(query)
         return library.rows(query, limit=200)
     return run
+
+
+def related_times(library: Library, papers: int = 20) -> dict:
+    """related() for papers spread over the library, each asked once (a fresh library
+    object, so the first call pays for the word statistics), then again."""
+    ids = library.paper_ids(sort="added", descending=False)
+    chosen = ids[:: max(1, len(ids) // papers)][:papers]
+    first, again = [], []
+    for paper_id in chosen:
+        begin = time.perf_counter()
+        library.related(paper_id)
+        first.append(time.perf_counter() - begin)
+    for paper_id in chosen:
+        begin = time.perf_counter()
+        library.related(paper_id)
+        again.append(time.perf_counter() - begin)
+    return {"related_ms": _ms(statistics.median(first)), "related_max_ms": _ms(max(first)),
+            "related_repeat_ms": _ms(statistics.median(again))}
 
 
 def best_of(run: Callable[[], object], times: int = 5) -> float:
@@ -188,7 +209,10 @@ def measure_size(size: int, empty_window: dict, log: Log) -> dict:
     log("user state, searches ...")
     with Library(library_dir) as library:
         figures["user_state_ms"] = _ms(apply_user_state(library))
+        first_samples, first_per_query = time_queries(project_search(library, first_run=True))
         samples, per_query = time_queries(project_search(library))
+    with Library(library_dir) as library:
+        figures.update(related_times(library))
     conn = baseline.connect(baseline_db)
     baseline.apply_user_state(conn, UserStatePlan)
     base_samples, base_per_query = time_queries(lambda q: baseline.search(conn, q))
@@ -198,6 +222,11 @@ def measure_size(size: int, empty_window: dict, log: Log) -> dict:
         "baseline_search_median_ms": _ms(statistics.median(base_samples)),
         "search_ratio_to_baseline": _ratio(statistics.median(samples), statistics.median(base_samples)),
         "search_ms_by_query": per_query,
+        "search_first_median_ms": _ms(statistics.median(first_samples)),
+        "search_first_p95_ms": _ms(_percentile(first_samples, 0.95)),
+        "search_first_ratio_to_baseline": _ratio(statistics.median(first_samples),
+                                                 statistics.median(base_samples)),
+        "search_first_ms_by_query": first_per_query,
         "baseline_search_ms_by_query": base_per_query,
     })
     conn.close()
@@ -234,6 +263,9 @@ def window_figures(window: dict, empty: dict, figures: dict) -> dict:
     keys = ("open_window_ms", "sort_ms", "sort_max_ms", "filter_ms", "filter_max_ms",
             "sort_paint_ms", "sort_paint_max_ms", "filter_paint_ms", "filter_paint_max_ms",
             "rss_mb", "import_ms", "sort_ms_by_column", "filter_ms_by_entry",
+            "keystroke_ms_by_query", "keystroke_median_ms", "keystroke_p95_ms", "keystroke_max_ms",
+            "keystroke_repeat_median_ms", "scroll_worst_ms", "scroll_fetches", "scroll_total_s",
+            "scroll_rss_growth_mb",
             "sort_paint_ms_by_column", "filter_paint_ms_by_entry", "rows_loaded")
     result = {key: window.get(key) for key in keys}
     result["startup_imports_ms"] = result.pop("import_ms")

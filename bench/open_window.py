@@ -18,6 +18,13 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 SIDEBAR_KEYS = ("smart:Unread", "smart:Rated", "tag:toread", "smart:All")
+# What a user types in the search box: each query once (first runs, nothing cached), as the
+# search box sends it when typing pauses; then the same mix again (repeats).
+KEYSTROKE_QUERIES = (
+    "language models", "diffusion video", '"reinforcement learning"', "tag:toread", "is:unread",
+    "rating:>=4", "agents tag:llm is:unread", "author:wang", "benchmark", "zeroshot",
+    "diffusion OR retrieval", "learning -diffusion", "trans", "transformer", "seen:>=2",
+)
 
 
 def _ms(seconds: float) -> float:
@@ -114,8 +121,82 @@ def measure(library_dir: Path) -> dict:
         result["filter_ms_by_entry"] = filters
         result["filter_paint_ms_by_entry"] = filter_paints
         result["rss_mb"] = peak_rss_mb()
+        result.update(keystrokes(window, app))
+        result.update(scroll_to_bottom(window, app))
         window.shutdown()
     return result
+
+
+def typed(window, app, text: str) -> float:
+    """Seconds from the search box sending `text` (the typing pause over) until the list has
+    repainted with its rows: on the reader thread or the GUI thread, whichever the app uses."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    window.model.modelReset.connect(loop.quit)
+    QTimer.singleShot(60_000, loop.quit)
+    begin = time.perf_counter()
+    window.search_box.edit.setText(text)
+    window.search_box.flush()
+    while window.model.query != text and time.perf_counter() - begin < 60:
+        loop.exec()  # idle in the event loop, as the app is while its reader thread works
+    window.model.modelReset.disconnect(loop.quit)
+    first_rows(window.model)
+    painted(window, app)
+    return time.perf_counter() - begin
+
+
+def keystrokes(window, app) -> dict:
+    window.sidebar.select_key("smart:All")
+    painted(window, app)
+    first = {q: _ms(typed(window, app, q)) for q in KEYSTROKE_QUERIES}
+    repeat = {q: _ms(typed(window, app, q)) for q in KEYSTROKE_QUERIES}
+    times = sorted(first.values())
+    return {
+        "keystroke_ms_by_query": first,
+        "keystroke_median_ms": round(statistics.median(times), 2),
+        "keystroke_p95_ms": times[min(len(times) - 1, round(0.95 * (len(times) - 1)))],
+        "keystroke_max_ms": times[-1],
+        "keystroke_repeat_median_ms": round(statistics.median(repeat.values()), 2),
+    }
+
+
+def current_rss_mb() -> float:
+    with open("/proc/self/statm") as statm:
+        return round(int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20, 1)
+
+
+def scroll_to_bottom(window, app) -> dict:
+    """Scroll the whole library to its last row, a page at a time as the view asks for them:
+    the worst page fetch (with the rows a screenful shows), and the memory it left behind."""
+    window.search_box.edit.setText("")
+    window.search_box.flush()
+    window.sidebar.select_key("smart:All")
+    model, table = window.model, window.table
+    painted(window, app)
+    before = current_rss_mb()
+    worst, fetches, begin = 0.0, 0, time.perf_counter()
+    while model.canFetchMore():
+        start = time.perf_counter()
+        model.fetchMore()
+        first_rows_from(model, model.rowCount() - FIRST_ROWS)
+        worst = max(worst, time.perf_counter() - start)
+        fetches += 1
+    table.scrollToBottom()
+    painted(window, app)
+    return {
+        "scroll_worst_ms": _ms(worst), "scroll_fetches": fetches,
+        "scroll_total_s": round(time.perf_counter() - begin, 2),
+        "scroll_rss_growth_mb": round(current_rss_mb() - before, 1),
+    }
+
+
+def first_rows_from(model, start: int, rows: int = FIRST_ROWS) -> None:
+    from PySide6.QtCore import Qt
+
+    for row in range(max(0, start), min(start + rows, model.rowCount())):
+        for column in range(model.columnCount()):
+            model.data(model.index(row, column), Qt.ItemDataRole.DisplayRole)
 
 
 def first_rows(model, rows: int = FIRST_ROWS) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from reader import __version__, config
-from reader.export import FORMATS, export
+from reader import cli_enrich, cli_exchange
 from reader.cli_output import (
     fit,
     listed_digest,
@@ -34,7 +34,6 @@ if TYPE_CHECKING:
 
 PROG = "digest-reader"
 SORT_KEYS = ("added", "published", "title", "rating", "author", "seen")
-EXPORT_SUFFIXES = {".bib": "bibtex", ".bibtex": "bibtex", ".csv": "csv", ".json": "json", ".md": "markdown"}
 # Progress lines only pay off when an import takes a while.
 PROGRESS_MIN_FILES = 5
 MAX_NUMBER = 2**63 - 1  # SQLite's largest integer
@@ -103,7 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_show(commands, common)
     _add_user_state(commands, common)
     _add_digests(commands, common)
-    _add_export(commands, common)
+    cli_exchange.add_export(commands, common, _command, _add_query_options)
+    cli_exchange.add_key(commands, common, _command, _paper_id)
+    cli_enrich.add_commands(commands, common, _command)
     _add_watch(commands, common)
     return parser
 
@@ -173,20 +174,6 @@ def _add_user_state(commands, common) -> None:
 
 def _add_digests(commands, common) -> None:
     _command(commands, common, "digests", "list imported digest files and their status")
-
-
-def _add_export(commands, common) -> None:
-    command = _command(
-        commands, common, "export", "export papers matching a query (all without one)",
-        "examples:\n  digest-reader export --format bibtex -o reading.bib\n"
-        "  digest-reader export is:unread --format markdown > todo.md",
-    )
-    _add_query_options(command)
-    command.add_argument(
-        "--format", choices=FORMATS,
-        help="bibtex, csv, json or markdown (default: from the -o file's extension)",
-    )
-    command.add_argument("-o", "--output", metavar="FILE", type=Path, help="write to FILE instead of stdout")
 
 
 def _add_watch(commands, common) -> None:
@@ -525,24 +512,6 @@ def cmd_digests(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_export(args: argparse.Namespace) -> int:
-    fmt = args.format or (EXPORT_SUFFIXES.get(args.output.suffix.lower()) if args.output else None)
-    if fmt is None:
-        raise UserError("choose a format with --format bibtex|csv|json|markdown")
-    with open_library(args.library) as library:
-        papers = [listed_paper(paper) for paper in query_papers(library, args)]
-    text = export(papers, fmt)
-    if args.output is None:
-        sys.stdout.write(text)
-        return 0
-    write_atomically(args.output.expanduser(), text)
-    if args.json:
-        print_json({"file": str(args.output), "format": fmt, "papers": len(papers)})
-    else:
-        print(f"exported {len(papers)} paper{'s' if len(papers) != 1 else ''} to {args.output} ({fmt})")
-    return 0
-
-
 def write_atomically(path: Path, text: str) -> None:
     """Write through a temporary file, so a failure never leaves half an export behind."""
     if not path.parent.is_dir():
@@ -568,7 +537,9 @@ def write_atomically(path: Path, text: str) -> None:
 COMMAND_HANDLERS = {
     "import": cmd_import, "list": cmd_list, "show": cmd_show,
     "tag": cmd_tag, "untag": cmd_tag, "rate": cmd_rate, "read": cmd_read, "unread": cmd_read,
-    "note": cmd_note, "digests": cmd_digests, "export": cmd_export, "watch": cmd_watch,
+    "note": cmd_note, "digests": cmd_digests, "export": cli_exchange.cmd_export, "watch": cmd_watch,
+    "key": cli_exchange.cmd_key,
     "archive": cmd_read, "unarchive": cmd_read, "delete": cmd_delete,
+    **cli_enrich.HANDLERS,
 }
 COMMAND_NAMES = frozenset(COMMAND_HANDLERS)

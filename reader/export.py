@@ -1,4 +1,4 @@
-"""Reading-list exports (BibTeX, CSV, JSON, Markdown) over Library.list_papers dicts."""
+"""Exports of library papers: BibTeX, RIS, CSL-JSON (through reader.exchange), a JSON backup, CSV, Markdown."""
 
 from __future__ import annotations
 
@@ -6,216 +6,113 @@ import csv
 import io
 import json
 import re
-import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict
+from typing import Any
 
-from reader.textsafe import clean_value, json_text
+from reader.textsafe import json_text, strip_controls
 
-Paper = dict  # one Library.list_papers() item
-
-FORMATS = ("bibtex", "csv", "json", "markdown")
-
-# Replaced in one pass, so the backslashes of the escapes are never escaped again.
-_LATEX_SPECIALS = {
-    "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
-    "&": r"\&",
-    "%": r"\%",
-    "$": r"\$",
-    "#": r"\#",
-    "_": r"\_",
-    "~": r"\textasciitilde{}",
-    "^": r"\textasciicircum{}",
+FORMATS = ("bibtex", "ris", "csl-json", "json", "csv", "markdown")
+# What a file name's ending says about its format (.csl.json before .json).
+SUFFIXES = {
+    ".csl.json": "csl-json", ".bib": "bibtex", ".bibtex": "bibtex", ".ris": "ris", ".csv": "csv",
+    ".json": "json", ".md": "markdown", ".markdown": "markdown",
 }
-_LATEX_SPECIALS_RE = re.compile("|".join(re.escape(c) for c in _LATEX_SPECIALS))
+FILE_SUFFIX = {"bibtex": "bib", "ris": "ris", "csl-json": "csl.json", "json": "json", "csv": "csv",
+               "markdown": "md"}
 
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-
-# Words too common to make a citation key memorable.
-_KEY_STOPWORDS = {
-    "a", "an", "the", "on", "of", "in", "for", "to", "and", "with", "is", "are",
-    "do", "does", "can", "how", "what", "why", "when", "towards", "toward", "via",
-}
-
-_CSV_COLUMNS = (
-    "id", "arxiv_id", "doi", "title", "authors", "published", "abs_url", "pdf_url",
+CSV_COLUMNS = (
+    "id", "citation_key", "arxiv_id", "doi", "title", "authors", "published", "abs_url", "pdf_url",
     "code_url", "tags", "rating", "read", "note", "abstract",
 )
 # Spreadsheets run cells starting with these as formulas; digest text must stay text.
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# Backup fields left out: the id of a digest is the library's own, files name digests.
+_SIGHTING_DROPPED = ("digest_id",)
 
 
-def export(papers: list[Paper], fmt: str) -> str:
-    """`papers` in the export format named `fmt` (one of FORMATS)."""
-    writers: dict[str, Callable[[list[Paper]], str]] = {
-        "bibtex": to_bibtex,
-        "csv": to_csv,
-        "json": to_json,
-        "markdown": to_markdown,
-    }
-    if fmt not in writers:
+def format_for(name: str) -> str | None:
+    """The export format a file name's ending names, or None."""
+    lowered = name.lower()
+    return next((fmt for suffix, fmt in SUFFIXES.items() if lowered.endswith(suffix)), None)
+
+
+def export(papers: Sequence[Any], fmt: str, *, with_state: bool = False,
+           digests: Iterable[Any] = ()) -> str:
+    """`papers` (store PaperDetails) in the format `fmt` (one of FORMATS).
+
+    `with_state` adds the user's tags, read status, rating, note and file links to BibTeX,
+    RIS and CSL-JSON (CSV, Markdown and the JSON backup always carry them). `digests` (the
+    library's DigestRecords) lets the JSON backup restore the digests its sightings name."""
+    if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if fmt == "json":
-        return writers[fmt](papers)
-    # Escape sequences in digest text would act on the terminal that shows the export.
-    return writers[fmt]([clean_value(paper) for paper in papers])
+        return to_json(papers, digests)
+    if fmt == "csv":
+        return strip_controls(to_csv(papers))
+    if fmt == "markdown":
+        return strip_controls(to_markdown(papers))
+    from reader.exchange import dumps_csl, to_bibtex, to_ris
+    from reader.exchange.records import item_from_paper
+
+    items = [item_from_paper(paper) for paper in papers]
+    if fmt == "bibtex":
+        # Escape sequences in digest text would act on the terminal that shows the export.
+        return strip_controls(to_bibtex(items, with_state=with_state, with_abstract=with_state))
+    if fmt == "ris":
+        return strip_controls(to_ris(items, with_state=with_state))
+    return json_text(dumps_csl(items, with_state=with_state))
 
 
-# BibTeX ---------------------------------------------------------------------
+# JSON backup -----------------------------------------------------------------
 
 
-def latex_escape(text: str) -> str:
-    """`text` as a BibTeX field value that LaTeX prints literally (UTF-8 kept as is)."""
-    return _LATEX_SPECIALS_RE.sub(lambda m: _LATEX_SPECIALS[m.group(0)], text)
+def backup_document(papers: Sequence[Any], digests: Iterable[Any] = ()) -> dict:
+    """The full backup: every paper field, its sightings and user state, and the digests
+    they were seen in; `digest-reader import` restores it (reader.store.backup)."""
+    from reader.store.backup import MARKER, VERSION
+
+    records = []
+    named: set[str] = set()
+    for paper in papers:
+        record = asdict(paper)
+        for sighting in record.get("sightings", []):
+            for name in _SIGHTING_DROPPED:
+                sighting.pop(name, None)
+            named.add(sighting["file"])
+        records.append(record)
+    listed = [
+        {"file": d.file, "sha256": d.sha256, "format": d.format, "date": d.date,
+         "imported_at": d.imported_at, "entries": d.entries, "new": d.new, "merged": d.merged}
+        for d in digests if d.file in named and d.status != "failed"
+    ]
+    return {MARKER: VERSION, "digests": listed, "papers": records}
 
 
-def to_bibtex(papers: list[Paper]) -> str:
-    """One @misc entry per paper, with unique citation keys like `ye2024mmego`."""
-    used: set[str] = set()
-    return "\n".join(_bibtex_entry(paper, _unique_key(citation_key(paper), used)) for paper in papers)
+def to_json(papers: Sequence[Any], digests: Iterable[Any] = ()) -> str:
+    """The backup as pretty-printed UTF-8 JSON."""
+    return json_text(json.dumps(backup_document(papers, digests), ensure_ascii=False, indent=2)) + "\n"
 
 
-def citation_key(paper: Paper) -> str:
-    """First author's last name, year, first significant title word: `ye2024mmego`."""
-    authors = paper.get("authors") or []
-    last_name = _ascii_word(authors[0].split()[-1]) if authors and authors[0].split() else ""
-    words = [_ascii_word(w) for w in (paper.get("title") or "").split()]
-    significant = [w for w in words if w and w not in _KEY_STOPWORDS]
-    first_word = significant[0] if significant else next((w for w in words if w), "")
-    return f"{last_name or 'anon'}{_year(paper) or ''}{first_word}" or "paper"
+# CSV ------------------------------------------------------------------------
 
 
-def _ascii_word(word: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]", "", ascii_text.lower())
-
-
-def _unique_key(key: str, used: set[str]) -> str:
-    candidate, suffix = key, 1
-    while candidate in used:
-        suffix += 1
-        candidate = f"{key}{chr(ord('a') + suffix - 1) if suffix <= 26 else suffix}"
-    used.add(candidate)
-    return candidate
-
-
-def _year(paper: Paper) -> str | None:
-    published = paper.get("published") or ""
-    if re.match(r"\d{4}", published):
-        return published[:4]
-    arxiv_id = paper.get("arxiv_id") or ""
-    if re.match(r"\d{4}\.\d{4,5}$", arxiv_id):
-        return f"20{arxiv_id[:2]}"
-    return None
-
-
-def _bibtex_entry(paper: Paper, key: str) -> str:
-    fields = _bibtex_fields(paper)
-    body = ",\n".join(f"  {name} = {value}" for name, value in fields)
-    return f"@misc{{{key},\n{body}\n}}\n"
-
-
-def _bibtex_fields(paper: Paper) -> list[tuple[str, str]]:
-    """(name, already-delimited value) pairs in the usual reading order."""
-    fields: list[tuple[str, str]] = [("title", "{{" + latex_escape(paper.get("title") or "") + "}}")]
-    authors = [_bibtex_name(a) for a in paper.get("authors") or [] if a.strip()]
-    if authors:
-        fields.append(("author", "{" + " and ".join(authors) + "}"))
-    fields += _bibtex_date_fields(paper)
-    arxiv_id = paper.get("arxiv_id")
-    if arxiv_id:
-        fields += [("eprint", "{" + latex_escape(arxiv_id) + "}"), ("archivePrefix", "{arXiv}")]
-        if paper.get("primary_class"):
-            fields.append(("primaryClass", "{" + latex_escape(paper["primary_class"]) + "}"))
-    if paper.get("doi"):
-        fields.append(("doi", "{" + latex_escape(paper["doi"]) + "}"))
-    url = _first_http(paper.get("links") or {}, ("abs", "pdf", "code"))
-    if url:
-        fields.append(("url", "{" + _url_escape(url) + "}"))
-    if paper.get("tags"):
-        fields.append(("keywords", "{" + latex_escape(", ".join(paper["tags"])) + "}"))
-    if paper.get("abstract"):
-        fields.append(("abstract", "{" + latex_escape(paper["abstract"]) + "}"))
-    if paper.get("note"):
-        # annote, not note: styles print `note` in a bibliography, a private remark must not.
-        fields.append(("annote", "{" + latex_escape(paper["note"]) + "}"))
-    return fields
-
-
-def _bibtex_name(name: str) -> str:
-    """A "First Last" name; braced whole when BibTeX would otherwise split it wrongly."""
-    escaped = latex_escape(name.strip())
-    if "," in name or re.search(r"\sand\s", name, re.IGNORECASE):
-        return "{" + escaped + "}"
-    return escaped
-
-
-def _bibtex_date_fields(paper: Paper) -> list[tuple[str, str]]:
-    published = paper.get("published") or ""
-    year = _year(paper)
-    fields: list[tuple[str, str]] = []
-    if year:
-        fields.append(("year", "{" + year + "}"))
-    match = re.match(r"(\d{4})-(\d{2})-(\d{2})$", published)
-    if match and 1 <= int(match.group(2)) <= 12:
-        fields.append(("month", _MONTHS[int(match.group(2)) - 1]))
-        fields.append(("date", "{" + published + "}"))  # biblatex reads the exact day
-    elif not published:
-        # An arXiv id tells the month (2401.01234: January 2024), never the day.
-        found = re.match(r"\d{2}(\d{2})\.\d{4,5}$", paper.get("arxiv_id") or "")
-        if found and 1 <= int(found.group(1)) <= 12:
-            fields.append(("month", _MONTHS[int(found.group(1)) - 1]))
-    return fields
-
-
-def _url_escape(url: str) -> str:
-    """URL fields are read verbatim; only braces and spaces could break the entry."""
-    return url.replace("{", "%7B").replace("}", "%7D").replace(" ", "%20")
-
-
-def _first_http(links: dict, order: Iterable[str]) -> str | None:
-    for name in order:
-        url = links.get(name)
-        if _is_http(url):
-            return url
-    return None
-
-
-def _is_http(url: object) -> bool:
-    return isinstance(url, str) and re.match(r"https?://", url, re.IGNORECASE) is not None
-
-
-# CSV / JSON -------------------------------------------------------------------
-
-
-def to_csv(papers: list[Paper]) -> str:
-    """A header row and one row per paper; lists are joined with "; "."""
+def to_csv(papers: Sequence[Any]) -> str:
+    """A header row and one row per paper; lists are joined with "; " (it imports back)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(_CSV_COLUMNS)
+    writer.writerow(CSV_COLUMNS)
     for paper in papers:
         writer.writerow([_csv_cell(value) for value in _csv_row(paper)])
     return out.getvalue()
 
 
-def _csv_row(paper: Paper) -> list[object]:
-    links = paper.get("links") or {}
+def _csv_row(paper: Any) -> list[object]:
     return [
-        paper.get("id"),
-        paper.get("arxiv_id"),
-        paper.get("doi"),
-        paper.get("title"),
-        "; ".join(paper.get("authors") or []),
-        paper.get("published"),
-        links.get("abs"),
-        links.get("pdf"),
-        links.get("code"),
-        "; ".join(paper.get("tags") or []),
-        paper.get("rating") or "",
-        "yes" if paper.get("read") else "no",
-        paper.get("note"),
-        paper.get("abstract"),
+        paper.id, paper.citation_key, paper.arxiv_id, paper.doi, paper.title,
+        "; ".join(paper.authors or []), paper.published, paper.abs_url, paper.pdf_url,
+        paper.code_url, "; ".join(paper.tags or []), paper.rating or "",
+        "yes" if paper.read else "no", paper.note, paper.abstract,
     ]
 
 
@@ -224,11 +121,6 @@ def _csv_cell(value: object) -> str:
     if isinstance(value, str) and text.startswith(_FORMULA_PREFIXES):
         return "'" + text
     return text
-
-
-def to_json(papers: list[Paper]) -> str:
-    """The list_papers dicts as pretty-printed UTF-8 JSON."""
-    return json_text(json.dumps(papers, ensure_ascii=False, indent=2)) + "\n"
 
 
 # Markdown ---------------------------------------------------------------------
@@ -248,7 +140,15 @@ def stars(rating: int | None) -> str:
     return "★" * rating + "☆" * (5 - rating)
 
 
-def to_markdown(papers: list[Paper]) -> str:
+def markdown_link(paper: Any) -> str:
+    """`[Title](<url>)`, or the escaped title alone when the paper has no web page."""
+    title = markdown_escape(paper.title or "(untitled)")
+    url = paper.abs_url if _is_markdown_link(paper.abs_url) else None
+    url = url or next((u for u in (paper.pdf_url, paper.homepage_url) if _is_markdown_link(u)), None)
+    return f"[{title}](<{url}>)" if url else title
+
+
+def to_markdown(papers: Sequence[Any]) -> str:
     """A numbered reading list: linked title, facts line, links, then the user's note."""
     count = f"{len(papers)} paper{'s' if len(papers) != 1 else ''}"
     parts = [f"# Reading list\n\n{count}\n"]
@@ -256,43 +156,43 @@ def to_markdown(papers: list[Paper]) -> str:
     return "\n".join(parts)
 
 
-def _markdown_item(number: int, paper: Paper) -> str:
-    lines = [f"{number}. **{_markdown_title(paper)}**"]
+def _markdown_item(number: int, paper: Any) -> str:
+    title = markdown_escape(paper.title or "(untitled)")
+    if _is_markdown_link(paper.abs_url):
+        title = f"[{title}](<{paper.abs_url}>)"
+    lines = [f"{number}. **{title}**"]
     facts = _markdown_facts(paper)
     if facts:
         lines.append("   " + facts)
-    links = paper.get("links") or {}
     other_links = [
-        f"[{label}](<{links[name]}>)"
-        for name, label in (("pdf", "PDF"), ("code", "Code"))
-        if _is_markdown_link(links.get(name))
+        f"[{label}](<{url}>)"
+        for url, label in ((paper.pdf_url, "PDF"), (paper.code_url, "Code"))
+        if _is_markdown_link(url)
     ]
     if other_links:
         lines.append("   " + " · ".join(other_links))
     text = "  \n".join(lines) + "\n"  # two spaces: a Markdown line break inside the item
-    note = (paper.get("note") or "").strip()
+    note = (paper.note or "").strip()
     if note:
         text += "\n" + "\n".join(f"   > {line}".rstrip() for line in note.splitlines()) + "\n"
     return text
 
 
-def _markdown_title(paper: Paper) -> str:
-    title = markdown_escape(paper.get("title") or "(untitled)")
-    abs_link = (paper.get("links") or {}).get("abs")
-    return f"[{title}](<{abs_link}>)" if _is_markdown_link(abs_link) else title
-
-
-def _markdown_facts(paper: Paper) -> str:
-    tags = " ".join(f"`{tag.replace('`', '')}`" for tag in paper.get("tags") or [])
+def _markdown_facts(paper: Any) -> str:
+    tags = " ".join(f"`{tag.replace('`', '')}`" for tag in paper.tags or [])
     facts = [
-        markdown_escape(", ".join(paper.get("authors") or [])),
-        paper.get("published") or "",
-        stars(paper.get("rating")),
-        "read" if paper.get("read") else "",
+        markdown_escape(", ".join(paper.authors or [])),
+        paper.published or "",
+        stars(paper.rating),
+        "read" if paper.read else "",
         tags,
+        f"`{paper.citation_key}`" if paper.citation_key else "",
     ]
     return " · ".join(f for f in facts if f)
 
 
 def _is_markdown_link(url: object) -> bool:
-    return _is_http(url) and not re.search(r"[<>\s]", url)
+    return (
+        isinstance(url, str) and re.match(r"https?://", url, re.IGNORECASE) is not None
+        and not re.search(r"[<>\s]", url)
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass
@@ -43,6 +44,10 @@ class Entry:
 
     paper: Paper
     sighting: Sighting
+    # A reader.exchange.CitationItem when the source is a reference manager's file (.bib,
+    # RIS, CSL-JSON, Zotero): its key, bibliographic fields and the user's state (tags, read,
+    # rating, note, files), which the store applies only to a paper that has no state yet.
+    citation: Any = None
 
 
 @dataclass

@@ -95,9 +95,9 @@ def test_json_output_escapes_what_a_terminal_would_act_on_and_keeps_the_value(
     assert_no_controls(out.replace("\n", ""))
     assert json.loads(out)["title"] == HOSTILE  # the data itself is untouched
     with Library(hostile_library) as lib:
-        exported = export([cli_output.listed_paper(p) for p in lib.list_papers()], "json")
+        exported = export(lib.list_papers(), "json")
     assert_no_controls(exported.replace("\n", ""))
-    assert json.loads(exported)[0]["title"] == HOSTILE
+    assert json.loads(exported)["papers"][0]["title"] == HOSTILE
 
 
 def test_show_keeps_the_line_breaks_of_a_note(capsys, hostile_library):
@@ -465,7 +465,7 @@ def test_papers_known_only_by_arxiv_id_get_the_ids_year_and_month(library_dir):
         assert ordered == ["Dated December", "Only an id", "Dated February"]
         only_id = lib.list_papers("title:only")[0]
         assert only_id.published is None  # no day is invented
-        bibtex = export([cli_output.listed_paper(only_id)], "bibtex")
+        bibtex = export([only_id], "bibtex")
         assert "year = {2024}" in bibtex and "month = jan" in bibtex and "date =" not in bibtex
         plan = lib.conn.execute(
             "EXPLAIN QUERY PLAN SELECT p.id FROM papers p WHERE "

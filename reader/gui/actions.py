@@ -41,7 +41,8 @@ class ActionSpec:
 MENUS = (("file", "&File"), ("edit", "&Edit"), ("paper", "&Paper"), ("view", "&View"), ("help", "&Help"))
 # submenu: (title, icon, separator before it)
 SUBMENUS = {"paper/rate": ("Ra&te", "star", True), "view/sort": ("S&ort the list", None, False),
-            "view/theme": ("&Theme", None, False)}
+            "view/theme": ("&Theme", None, False),
+            "file/fetch": ("Fetch details for &new imports", None, False)}
 
 
 def _rate(n: int) -> ActionSpec:
@@ -51,6 +52,10 @@ def _rate(n: int) -> ActionSpec:
 
 def _sort(name: str, text: str, key: str, descending: bool) -> ActionSpec:
     return ActionSpec(name, text, "papers.set_list_order", "view/sort", args=(key, descending))
+
+
+def _fetch_choice(mode: str, text: str) -> ActionSpec:
+    return ActionSpec(f"fetch_{mode}", text, "enrichment.set_fetch_setting", "file/fetch", args=(mode,), group="fetch")
 
 
 def _theme(mode: str, text: str) -> ActionSpec:
@@ -64,6 +69,13 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("focus_list", "Back to the list", "focus_list", shown_keys="Escape"),
     ActionSpec("import", "&Import files…", "imports.choose_files", "file", Std.Open, icon="import"),
     ActionSpec("export", "&Export…", "dialogs.export_dialog", "file", "Ctrl+E", icon="export"),
+    ActionSpec("add_paper", "&Add paper…", "enrichment.add_paper_dialog", "file", "Ctrl+Shift+N", separator=True,
+               help="Add a paper by arXiv id, DOI or URL"),
+    ActionSpec("fetch_missing", "Fetch &missing details", "enrichment.fetch_missing", "file",
+               help="Fetch missing details from arXiv and Crossref"),
+    _fetch_choice("off", "&Never"),
+    _fetch_choice("ask", "&Ask first"),
+    _fetch_choice("automatic", "Au&tomatically"),
     ActionSpec("open_library", "Open &library folder", "dialogs.open_library_folder", "file", icon="library", separator=True),
     ActionSpec("open_watch", "Open &watched folder", "dialogs.open_watch_folder", "file", icon="folder"),
     ActionSpec("settings", "&Settings…", "dialogs.open_settings", "file", Std.Preferences, icon="settings", separator=True),
@@ -76,6 +88,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
                help="Save the search", tooltip="Save this search under a name in the sidebar (Ctrl+S)"),
     ActionSpec("select_all", "Select &all", "papers.select_all", "edit", Std.SelectAll,
                help="Select every paper of the list"),
+    ActionSpec("paste_papers", "&Paste papers", "enrichment.paste", "edit", shown_keys="Ctrl+V",
+               help="Add the papers whose ids or URLs are on the clipboard (in the list)"),
     ActionSpec("toggle_read", "T&oggle read / unread", "triage.toggle_read", "paper", keys=("Space", "R")),
     ActionSpec("mark_read", "Mark &read", "triage.set_read", "paper", icon="read", args=(True,)),
     ActionSpec("mark_unread", "Mark &unread", "triage.set_read", "paper", icon="unread", args=(False,)),
@@ -88,9 +102,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("add_tag", "Add &tag…", "triage.add_tag_dialog", "paper", icon="tag"),
     ActionSpec("remove_tag", "Remo&ve tag…", "triage.remove_tag_dialog", "paper"),
     ActionSpec("edit_note", "Edit n&ote", "focus_note", "paper", keys=("N",), help="Edit the note"),
+    ActionSpec("copy_key", "Copy citation &key", "citations.copy_key", "paper", "Ctrl+Shift+C", separator=True,
+               help="Copy the citation key (several papers: key1,key2 for \\cite)"),
+    ActionSpec("copy_bibtex", "Copy BibTe&X entry", "citations.copy_bibtex", "paper", "Ctrl+Shift+B"),
+    ActionSpec("copy_markdown", "Copy as &Markdown link", "citations.copy_markdown", "paper", "Ctrl+Shift+M"),
     ActionSpec("open_abs", "Open a&bstract page", "open_link", "paper", keys=("O",), args=("abs",), separator=True),
     ActionSpec("open_pdf", "Open &PDF", "open_link", "paper", keys=("P",), args=("pdf",)),
     ActionSpec("open_code", "Open &code", "open_link", "paper", keys=("C",), args=("code",)),
+    ActionSpec("fetch_details", "&Fetch details", "enrichment.fetch_selected", "paper",
+               help="Fetch the selected papers' details from arXiv and Crossref"),
     ActionSpec("archive", "&Archive / unarchive", "triage.toggle_archive", "paper", keys=("E",), separator=True),
     ActionSpec("delete", "&Delete…", "triage.delete_selected", "paper", keys=("Delete",),
                help="Delete (asks first for several papers; Ctrl+Z undoes)"),

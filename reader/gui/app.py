@@ -62,6 +62,7 @@ def build_window(
     start_watcher: bool = True,
 ) -> MainWindow:
     """A MainWindow over library_dir with a real worker thread (the caller holds the lock)."""
+    from reader.gui.read_thread import ReadThread
     from reader.store import Library
 
     get_app()
@@ -75,6 +76,10 @@ def build_window(
     worker.start()
     window = MainWindow(library, worker, library_dir, watch, settings=settings, start_watcher=start_watcher)
     worker.setParent(window)
+    # Searches typed in the box and related papers: read on their own thread and connection.
+    reader = ReadThread(lambda: Library(library_dir, read_only=True), parent=window)
+    window.papers.use_reader(reader)
+    window.related.reader = reader
     return window
 
 

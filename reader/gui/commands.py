@@ -172,3 +172,25 @@ class DeleteCommand(QUndoCommand):
 
 def delete_command(library: LibraryView, worker: Any, ids: Iterable[int]) -> DeleteCommand:
     return DeleteCommand(library, worker, ids)
+
+
+class MergeCommand(QUndoCommand):
+    """Papers merged by fetching details (they resolved to one id); undo splits them again,
+    each paper back with its own id, sightings and user state."""
+
+    def __init__(self, worker: Any, log_ids: Iterable[int], text: str) -> None:
+        super().__init__(text)
+        self.worker = worker
+        self.log_ids = list(log_ids)
+        self._merged = True  # the run merged them already: the push's redo has nothing to do
+
+    def redo(self) -> None:
+        if self._merged:
+            self._merged = False
+            return
+        ids = list(self.log_ids)
+        self.worker.submit(lambda lib: [lib.enrichment.redo_merge(i) for i in ids])
+
+    def undo(self) -> None:
+        ids = list(reversed(self.log_ids))  # the last merge first: each restores what the next left
+        self.worker.submit(lambda lib: [lib.enrichment.undo_merge(i) for i in ids])

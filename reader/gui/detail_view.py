@@ -12,12 +12,14 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QStackedLayout,
     QVBoxLayout,
     QWidget,
 )
 
 from reader.gui import icons
+from reader.gui.citations import CitationKeyField
 from reader.gui.markdown_render import MarkdownRenderer
 from reader.gui.note_panel import NoteSection
 from reader.gui.plain import MAX_LINE_CHARS, MAX_TEXT_CHARS, clip
@@ -66,6 +68,9 @@ class DetailView(QWidget):
         self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.body = QWidget()
         self.body.setObjectName("detailBody")
+        # The pane is as wide as the view, never as its widest line: an unbreakable 4000-character
+        # run (a bracket bomb) made the body 18,700 px wide and every relayout that much slower.
+        self.body.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self._scroll.setWidget(self.body)
         self._stack.addWidget(self._empty)
         self._stack.addWidget(self._scroll)
@@ -99,6 +104,8 @@ class DetailView(QWidget):
         layout.addWidget(self.title_label)
         layout.addWidget(self.authors_label)
         layout.addWidget(self.meta_label)
+        self.key_field = CitationKeyField(self.body)  # its key_requested: main_window wires it
+        layout.addWidget(self.key_field)
         layout.addSpacing(4)
         layout.addWidget(self._build_actions())
         self._headings: list[QLabel] = []
@@ -187,6 +194,7 @@ class DetailView(QWidget):
             return
         self._stack.setCurrentWidget(self._scroll)
         self._show_facts(paper)
+        self.key_field.show_paper(paper)
         self._show_links(paper.links)
         self._show_user_state(paper)
         self.note.show(paper.id, paper.note or "", same)

@@ -48,24 +48,27 @@ class Dialogs(QObject):
         if not dialog.exec():
             return
         fmt, use_selection = dialog.choice()
-        suffix = {"bibtex": "bib", "csv": "csv", "json": "json", "markdown": "md"}[fmt]
+        from reader.export import FILE_SUFFIX
+
+        suffix = FILE_SUFFIX[fmt]
         start = str(Path.home() / f"reading-list.{suffix}")
         name, _ = QFileDialog.getSaveFileName(
             self.window, "Export", start, f"{fmt} (*.{suffix});;All files (*)", options=theme.file_dialog_options()
         )
         if name:
-            self.export_to(Path(name), fmt, ids if use_selection else None)
+            self.export_to(Path(name), fmt, ids if use_selection else None, dialog.with_state())
 
-    def export_to(self, path: Path, fmt: str, ids: list[int] | None) -> None:
+    def export_to(self, path: Path, fmt: str, ids: list[int] | None, with_state: bool = False) -> None:
         """Write the papers (ids, or the current query) to path on the worker."""
         from reader import export
-        from reader.cli_output import listed_paper  # the exports read the `list --json` shape
 
         query = self.window.papers.current_search()
 
         def job(lib: Library) -> int:
             papers = [lib.get_paper(i) for i in ids] if ids is not None else lib.list_papers(query)
-            path.write_text(export.export([listed_paper(p) for p in papers], fmt), encoding="utf-8")
+            digests = lib.digests() if fmt == "json" else ()
+            text = export.export(papers, fmt, with_state=with_state, digests=digests)
+            path.write_text(text, encoding="utf-8")
             return len(papers)
 
         self.window.worker.submit(

@@ -17,7 +17,10 @@ from reader.ingest import report
 from reader.ingest.files import is_ignored
 
 STATUS_MS = 8000
-DIGEST_FILTER = "Digests (*.txt *.md *.markdown *.bib *.html *.htm);;All files (*)"
+DIGEST_FILTER = (
+    "Digests (*.txt *.md *.markdown *.bib *.html *.htm);;"
+    "Reference managers (*.bib *.ris *.json *.csv *.sqlite);;All files (*)"
+)
 
 
 class _WatcherBridge(QObject):

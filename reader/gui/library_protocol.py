@@ -17,7 +17,7 @@ class LibraryView(Protocol):
 
     def rows(
         self, query: Query = "", sort: str = "added", descending: bool = True,
-        limit: int = 200, offset: int = 0,
+        limit: int = 200, offset: int = 0, after: int | None = None,
     ) -> list[PaperRow]: ...
 
     def rows_by_ids(self, ids: Sequence[int]) -> list[PaperRow]: ...

@@ -27,8 +27,10 @@ from PySide6.QtWidgets import (
 )
 
 from reader.gui import actions, commands, events, icons, theme
+from reader.gui.citations import Citations
 from reader.gui.detail_view import DetailView
 from reader.gui.dialogs import Dialogs
+from reader.gui.enrichment import Enrichment
 from reader.gui.import_log import ImportLogDock
 from reader.gui.imports import Imports
 from reader.gui.library_protocol import LibraryView
@@ -81,6 +83,8 @@ class MainWindow(QMainWindow):
         self.saved_searches = SavedSearches(self, library, worker, self.sidebar, self.papers, self.refresh_sidebar)
         self.related = RelatedPapers(self.detail, worker, self)
         self.dialogs = Dialogs(self)
+        self.citations = Citations(self)
+        self.enrichment = Enrichment(self, library, worker, self.papers, self.undo_stack)
         self._actions = actions.build_actions(self, self._iconed)
         self.menus = actions.build_menus(self.menuBar(), self._actions, self._iconed)
         self._build_status_bar()
@@ -194,6 +198,7 @@ class MainWindow(QMainWindow):
             lambda paper_id, text: self._push(commands.set_note_command(lib, worker, paper_id, text)))
         self.detail.read_requested.connect(
             lambda paper_id, read: self._push(commands.set_read_command(lib, worker, [paper_id], read)))
+        self.detail.key_field.key_requested.connect(self.citations.edit_key)
         self.welcome.import_requested.connect(self.imports.choose_files)
         self.welcome.open_folder_requested.connect(self.dialogs.open_watch_folder)
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_system_scheme)
@@ -430,6 +435,7 @@ class MainWindow(QMainWindow):
         self.related.timer.stop()
         self.detail.flush_note()  # a note typed just before closing is kept
         self.imports.shutdown()
+        self.enrichment.shutdown()  # a running fetch is cancelled; its work stays for later
         self.worker.stop()  # lets queued writes (the last note, a rating) land first
         event.accept()
 

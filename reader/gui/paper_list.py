@@ -59,6 +59,7 @@ class PaperListController(QObject):
         self._row_after_removal: int | None = None
         self._auto_order = False
         self._all_selected_query: str | None = None  # Ctrl+A: every paper of this query
+        self.reader: Any = None  # a ReadThread: searches typed in the box run there
         self._mark_read_timer = QTimer(self)
         self._mark_read_timer.setSingleShot(True)
         self._mark_read_timer.setInterval(MARK_READ_DELAY_MS)
@@ -90,6 +91,8 @@ class PaperListController(QObject):
     def stop(self) -> None:
         self._external_timer.stop()
         self._mark_read_timer.stop()
+        if self.reader is not None:
+            self.reader.stop()
 
     # --- the query and the sort ---------------------------------------------------------
 
@@ -140,27 +143,56 @@ class PaperListController(QObject):
         self.model.sort(-1, Qt.SortOrder.DescendingOrder)
         self._restore_current()
 
+    def use_reader(self, reader: Any) -> None:
+        """Run the searches typed in the box on `reader` (a ReadThread), off the GUI thread."""
+        self.reader = reader
+
     @Slot(str)
     def _on_search_text(self, text: str) -> None:
         self._search_text = text
         self._search = None
-        self._apply_query()
+        self._apply_query(in_background=self.reader is not None)
 
-    def _apply_query(self) -> None:
-        """Parse what changed, once, and show the sidebar's search AND the search box's."""
+    def _apply_query(self, in_background: bool = False) -> None:
+        """Parse what changed, once, and show the sidebar's search AND the search box's:
+        at once, or (typing) counted and read on the reader thread, the latest query winning."""
+        if self.reader is not None:
+            self.reader.cancel("search")  # this query replaces any search still running
         try:
             if self._search is None:  # first: an error names the user's own text
                 self._search = Search.parse(self._search_text)
             if self._sidebar_search is None:
                 self._sidebar_search = Search.parse(self._sidebar_query)
             query = self._sidebar_search.and_(self._search)
+            if in_background:
+                self._search_in_background(query)
+                return
             self.model.set_query(query)
         except QueryError as exc:
             self.search_box.show_error(str(exc))
             return
+        self._show_query(query)
+
+    def _show_query(self, query: Search) -> None:
         self._query = query
         self.search_box.clear_error()
         self._restore_current()  # the paper being read stays selected if still listed
+
+    def _search_in_background(self, query: Search) -> None:
+        sort, descending, page = self.model.page_order()
+
+        def job(lib: Any) -> tuple[int, list]:
+            total = lib.count(query)
+            return total, lib.rows(query, sort=sort, descending=descending, limit=page)
+
+        def done(result: tuple[int, list]) -> None:
+            if self.model.page_order() != (sort, descending, page):
+                self._apply_query()  # the order changed meanwhile: read it here
+                return
+            self.model.show_result(query, *result)
+            self._show_query(query)
+
+        self.reader.submit("search", job, done)
 
     def reveal(self, paper_id: int) -> None:
         """Select a paper (a related one); clear the filter if it hides it."""

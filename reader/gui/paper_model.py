@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from array import array
+from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Any
 
@@ -13,6 +15,7 @@ from reader.gui.plain import MAX_LINE_CHARS, clip, plain_tooltip
 from reader.store import PaperRow, Search
 
 PAGE_SIZE = 200
+CACHED_PAGES = 32  # rows kept in memory: the pages read last (ids of every loaded row stay)
 
 COL_READ, COL_TITLE, COL_AUTHOR, COL_DATE, COL_RATING, COL_TAGS, COL_SEEN = range(7)
 HEADERS = ("", "Title", "Author", "Date", "Rating", "Tags", "Seen")
@@ -78,7 +81,10 @@ def _is_missing(row: PaperRow, column: int) -> bool:
 
 
 class PaperTableModel(QAbstractTableModel):
-    """Papers matching a query, in SQL order: the first page at once, later pages on demand."""
+    """Papers matching a query, in SQL order: the first page at once, later pages on demand,
+    each found by seeking after the last loaded id (keyset paging). The ids of every loaded
+    row stay (8 bytes each); the rows themselves are kept for the CACHED_PAGES pages read
+    last and read again by id when scrolled back to, so memory stays flat."""
 
     def __init__(self, library: LibraryView, parent=None, page_size: int = PAGE_SIZE) -> None:
         super().__init__(parent)
@@ -88,8 +94,8 @@ class PaperTableModel(QAbstractTableModel):
         self._sort_column = -1
         self._order = Qt.SortOrder.DescendingOrder
         self._default_sort = (DEFAULT_SORT, True)  # (key, descending) with no column sorted
-        self._rows: list[PaperRow] = []
-        self._row_of_id: dict[int, int] = {}
+        self._ids = array("q")
+        self._pages: OrderedDict[int, list[PaperRow | None]] = OrderedDict()
         self._total = 0
         self._bold = QFont()
         self._bold.setBold(True)
@@ -137,33 +143,53 @@ class PaperTableModel(QAbstractTableModel):
         keeps the rows), a Search is used as it is."""
         search = Search.of(query)  # validates before anything changes
         total = self._library.count(search)
+        self.show_result(search, total, self._library.rows(
+            search, sort=self.sort_key(), descending=self.descending(), limit=self._page_size))
+
+    def show_result(self, search: Search, total: int, rows: list[PaperRow]) -> None:
+        """Show a query's count and first page, read here or on a reader thread."""
         self.beginResetModel()
         self._search = search
         self._total = total
         self._clear_cache()
-        self._append(self._fetch(0, self._page_size))
+        self._append(rows)
         self.endResetModel()
+
+    def page_order(self) -> tuple[str, bool, int]:
+        """(sort key, descending, page size): what a reader thread needs for a first page."""
+        return self.sort_key(), self.descending(), self._page_size
 
     def reload(self) -> None:
         """Re-read the whole query (e.g. after imports); keeps as many rows loaded as before."""
-        wanted = max(len(self._rows), self._page_size)
+        wanted = max(len(self._ids), self._page_size)
         self.beginResetModel()
         self._total = self._count()
         self._clear_cache()
-        self._append(self._fetch(0, wanted))
+        if wanted <= self._page_size:
+            self._append(self._fetch(0, wanted))
+        else:  # the ids at once, the rows as they are shown
+            self._ids.extend(self._library.paper_ids(
+                self._search, sort=self.sort_key(), descending=self.descending(), limit=wanted))
         self.endResetModel()
 
     def refresh_ids(self, ids: Iterable[int]) -> list[int]:
-        """Re-read the given papers in place (dataChanged only); returns the rows refreshed."""
-        cached = [paper_id for paper_id in ids if paper_id in self._row_of_id]
-        if not cached:
+        """Re-read the given papers in place (dataChanged only); returns the rows refreshed.
+        Rows not in memory are read fresh when shown: only the cached ones are re-read."""
+        wanted = set(ids)
+        found: dict[int, int] = {}
+        for page, rows in self._pages.items():
+            base = page * self._page_size
+            for offset, row in enumerate(rows):
+                if row is not None and row.id in wanted:
+                    found[row.id] = base + offset
+        if not found:
             return []
-        fresh = {row.id: row for row in self._rows_for_ids(cached)}
+        fresh = {row.id: row for row in self._rows_for_ids(list(found))}
         refreshed = []
-        for paper_id in cached:
-            row_number = self._row_of_id[paper_id]
+        for paper_id, row_number in found.items():
             if paper_id in fresh:
-                self._rows[row_number] = fresh[paper_id]
+                page, offset = divmod(row_number, self._page_size)
+                self._pages[page][offset] = fresh[paper_id]
                 refreshed.append(row_number)
                 self.dataChanged.emit(
                     self.index(row_number, 0), self.index(row_number, self.columnCount() - 1)
@@ -172,71 +198,84 @@ class PaperTableModel(QAbstractTableModel):
 
     def row_of(self, paper_id: int) -> int:
         """The row showing paper_id, or -1 when it is not loaded."""
-        return self._row_of_id.get(paper_id, -1)
+        for page, rows in self._pages.items():
+            for offset, row in enumerate(rows):
+                if row is not None and row.id == paper_id:
+                    return page * self._page_size + offset
+        try:
+            return self._ids.index(paper_id)
+        except (ValueError, OverflowError, TypeError):
+            return -1
 
     def paper_id(self, row: int) -> int | None:
-        if 0 <= row < len(self._rows):
-            return self._rows[row].id
+        if 0 <= row < len(self._ids):
+            return self._ids[row]
         return None
 
     def paper_row(self, row: int) -> PaperRow | None:
-        if 0 <= row < len(self._rows):
-            return self._rows[row]
+        if 0 <= row < len(self._ids):
+            return self._row(row)
         return None
 
     def loaded_ids(self) -> list[int]:
-        return [row.id for row in self._rows]
+        return list(self._ids)
+
+    def cached_rows(self) -> int:
+        """How many rows are held in memory (at most CACHED_PAGES pages)."""
+        return sum(len(rows) for rows in self._pages.values())
 
     def fetch_until(self, paper_id: int, limit: int = 5000) -> int:
         """Load rows until paper_id is loaded (if it is among the first `limit`); its row or -1.
 
-        Finds the paper's place from the sorted ids (one cheap query) and reads the rows up
-        to it at once, instead of paging through them with ever larger offsets."""
-        if paper_id in self._row_of_id:
-            return self._row_of_id[paper_id]
+        Finds the paper's place from the sorted ids (one cheap query) and loads the ids up
+        to it at once, instead of paging through them."""
+        row = self.row_of(paper_id)
+        if row >= 0:
+            return row
         if not self._library.matches(paper_id, self._search):
             return -1  # not in this list at all: no need to look for its place
         ids = self._leading_ids(limit)
         if paper_id not in ids:
             return -1
         end = min(len(ids), ids.index(paper_id) + self._page_size)
-        wanted = [i for i in ids[len(self._rows):end] if i not in self._row_of_id]
-        rows = [row for row in self._rows_for_ids(wanted) if row.id not in self._row_of_id]
-        if rows:
-            first = len(self._rows)
-            self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
-            self._append(rows)
+        wanted = ids[len(self._ids):end]
+        if wanted:
+            first = len(self._ids)
+            self.beginInsertRows(QModelIndex(), first, first + len(wanted) - 1)
+            self._ids.extend(wanted)
             self.endInsertRows()
         return self.row_of(paper_id)
 
     # --- Qt model ------------------------------------------------------------------------
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else len(self._ids)
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(HEADERS)
 
     def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:  # noqa: B008, N802
-        return not parent.isValid() and len(self._rows) < self._total
+        return not parent.isValid() and len(self._ids) < self._total
 
     def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> None:  # noqa: B008, N802
         if parent.isValid():
             return
-        rows = self._fetch(len(self._rows), self._page_size)
-        rows = [row for row in rows if row.id not in self._row_of_id]
+        after = self._ids[-1] if self._ids else None
+        rows = self._fetch(len(self._ids), self._page_size, after)
         if not rows:
-            self._total = len(self._rows)  # the library shrank meanwhile
+            self._total = len(self._ids)  # the library shrank meanwhile
             return
-        first = len(self._rows)
+        first = len(self._ids)
         self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
         self._append(rows)
         self.endInsertRows()
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._rows):
+        if not index.isValid() or index.row() >= len(self._ids):
             return None
-        row = self._rows[index.row()]
+        row = self._row(index.row())
+        if row is None:  # deleted since the list was read
+            return None
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return _display(row, column)
@@ -291,9 +330,10 @@ class PaperTableModel(QAbstractTableModel):
     def _count(self) -> int:
         return self._library.count(self._search)
 
-    def _fetch(self, offset: int, limit: int) -> list[PaperRow]:
+    def _fetch(self, offset: int, limit: int, after: int | None = None) -> list[PaperRow]:
         return self._library.rows(
-            self._search, sort=self.sort_key(), descending=self.descending(), limit=limit, offset=offset
+            self._search, sort=self.sort_key(), descending=self.descending(), limit=limit,
+            offset=offset, after=after,
         )
 
     def _leading_ids(self, limit: int) -> list[int]:
@@ -305,13 +345,43 @@ class PaperTableModel(QAbstractTableModel):
         return self._library.rows_by_ids(ids)
 
     def _clear_cache(self) -> None:
-        self._rows = []
-        self._row_of_id = {}
+        self._ids = array("q")
+        self._pages = OrderedDict()
 
     def _append(self, rows: list[PaperRow]) -> None:
-        for row in rows:
-            self._row_of_id[row.id] = len(self._rows)
-            self._rows.append(row)
+        """Add rows at the end: their ids to the list, the rows to the page cache."""
+        start = len(self._ids)
+        self._ids.extend(row.id for row in rows)
+        size = self._page_size
+        for number, row in enumerate(rows, start=start):
+            page, offset = divmod(number, size)
+            cached = self._pages.get(page)
+            if cached is None or len(cached) != offset:
+                if offset:  # a page whose head is not cached: read whole when shown
+                    continue
+                cached = self._pages[page] = []
+            cached.append(row)
+            self._pages.move_to_end(page)
+        self._evict()
+
+    def _row(self, row: int) -> PaperRow | None:
+        """The row at this place, read with its page when it is not in memory."""
+        page, offset = divmod(row, self._page_size)
+        cached = self._pages.get(page)
+        if cached is None or offset >= len(cached):
+            base = page * self._page_size
+            ids = self._ids[base:base + self._page_size].tolist()
+            fresh = {r.id: r for r in self._rows_for_ids(ids)}
+            cached = self._pages[page] = [fresh.get(i) for i in ids]
+            self._pages.move_to_end(page)
+            self._evict()
+        else:
+            self._pages.move_to_end(page)
+        return cached[offset]
+
+    def _evict(self) -> None:
+        while len(self._pages) > CACHED_PAGES:
+            self._pages.popitem(last=False)
 
     def _tooltip(self, row: PaperRow, column: int) -> str | None:
         if column == COL_TITLE:

@@ -91,6 +91,7 @@ class RelatedPapers(QObject):
         super().__init__(parent)
         self.detail = detail
         self.worker = worker
+        self.reader: Any = None  # a ReadThread: then related papers never queue user actions
         self._paper_id: int | None = None
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
@@ -103,7 +104,8 @@ class RelatedPapers(QObject):
         self.timer.start()
 
     def find(self) -> None:
-        """Ask the worker (not the GUI thread) for the related papers of the paper shown."""
+        """Ask the reader thread (else the worker; never the GUI thread) for the related papers
+        of the paper shown."""
         paper_id = self._paper_id
         if paper_id is None or paper_id != self.detail.paper_id():
             return
@@ -116,4 +118,10 @@ class RelatedPapers(QObject):
             except LibraryError:  # the paper vanished meanwhile: nothing to relate
                 return []
 
-        self.worker.submit(job, done=lambda rows: self.detail.show_related(paper_id, rows), notify=False)
+        def done(rows: object) -> None:
+            self.detail.show_related(paper_id, rows)
+
+        if self.reader is not None:  # off the worker that applies read/rate/tag
+            self.reader.submit("related", job, done)
+        else:
+            self.worker.submit(job, done=done, notify=False)

@@ -2,68 +2,22 @@
 
 from __future__ import annotations
 
-import html
 from urllib.parse import urlsplit
 
-import markdown
-import nh3
 from PySide6.QtCore import QByteArray, QObject, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QImage, QTextDocument
 from PySide6.QtWidgets import QFrame, QSizePolicy, QTextBrowser, QWidget
 
-SAFE_SCHEMES = frozenset({"http", "https"})
-
-ALLOWED_TAGS = frozenset(
-    {
-        "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4",
-        "h5", "h6", "hr", "i", "kbd", "li", "ol", "p", "pre", "s", "strong", "sub", "sup",
-        "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
-    }
-)  # fmt: skip
-# No "title" attribute anywhere: Qt shows it as a tooltip, and tooltips take markup (an
-# <img src="/dev/zero"> inside one made Qt read the file until it ran out of memory).
-ALLOWED_ATTRIBUTES = {
-    "a": {"href"},
-    "td": {"align"},
-    "th": {"align"},
-    "ol": {"start"},
-}
-# Their content is code or layout, never text worth keeping.
-DROPPED_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "embed", "svg", "math"})
-
-_MARKDOWN_EXTENSIONS = ["tables", "fenced_code", "sane_lists"]
-# Tables align with attributes, since style attributes are stripped.
-_MARKDOWN_CONFIG = {"tables": {"use_align_attribute": True}}
-
-
-def escape(text: str) -> str:
-    """Text made safe to put inside HTML (tags show as text)."""
-    return html.escape(text or "", quote=True)
-
-
-def markdown_to_safe_html(text: str) -> str:
-    """Markdown rendered to HTML with only text, list, code, table and http(s) link markup left."""
-    if not text or not text.strip():
-        return ""
-    rendered = markdown.markdown(
-        text, extensions=_MARKDOWN_EXTENSIONS, extension_configs=_MARKDOWN_CONFIG
-    )
-    return clean_html(rendered)
-
-
-def clean_html(fragment: str) -> str:
-    """An HTML fragment reduced to the allowed tags, attributes and link schemes."""
-    return nh3.clean(
-        fragment,
-        tags=set(ALLOWED_TAGS),
-        clean_content_tags=set(DROPPED_WITH_CONTENT),
-        # "*" replaces nh3's attributes allowed on every tag, which include "title".
-        attributes={"*": set(), **{tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()}},
-        url_schemes=set(SAFE_SCHEMES),
-        # A relative link would resolve against the document, i.e. a local file.
-        url_relative="deny",
-        link_rel="noopener noreferrer",
-    )
+# The sanitizer lives outside the GUI, where the renderer process can run it without Qt.
+from reader.render import (  # noqa: F401 (re-exported: the GUI's one place for these)
+    ALLOWED_ATTRIBUTES,
+    ALLOWED_TAGS,
+    DROPPED_WITH_CONTENT,
+    SAFE_SCHEMES,
+    clean_html,
+    escape,
+    markdown_to_safe_html,
+)
 
 
 def is_safe_url(url: str | QUrl | None) -> bool:

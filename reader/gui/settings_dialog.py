@@ -28,7 +28,10 @@ from PySide6.QtWidgets import (
 )
 
 THEME_LABELS = (("system", "Follow the system"), ("light", "Light"), ("dark", "Dark"))
-EXPORT_FORMATS = (("bibtex", "BibTeX"), ("csv", "CSV"), ("json", "JSON"), ("markdown", "Markdown"))
+EXPORT_FORMATS = (
+    ("bibtex", "BibTeX"), ("ris", "RIS (Zotero, EndNote)"), ("csl-json", "CSL-JSON"),
+    ("json", "JSON (full backup)"), ("csv", "CSV"), ("markdown", "Markdown"),
+)
 
 
 @dataclass
@@ -143,10 +146,13 @@ class ExportDialog(QDialog):
         )
         self.selection.setEnabled(selected > 0)
         (self.selection if selected > 0 else self.listed).setChecked(True)
+        # BibTeX, RIS and CSL-JSON leave the user's state out unless asked (a .bib for LaTeX).
+        self.state = QCheckBox("Include my tags, read status, rating, note and files", self)
         form = QFormLayout()
         form.addRow("Format:", self.format)
         form.addRow("Papers:", self.selection)
         form.addRow("", self.listed)
+        form.addRow("", self.state)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export…")
         buttons.accepted.connect(self.accept)
@@ -158,6 +164,9 @@ class ExportDialog(QDialog):
     def choice(self) -> tuple[str, bool]:
         """(format, export the selection?)."""
         return str(self.format.currentData()), self.selection.isChecked()
+
+    def with_state(self) -> bool:
+        return self.state.isChecked()
 
 
 class ShortcutsDialog(QDialog):

@@ -11,8 +11,10 @@ from pathlib import Path
 
 from reader import limits
 from reader.ingest.files import expand_paths
+from reader.ingest.exchange_import import backup_document, import_backup, import_zotero
 from reader.ingest.reading import ImportFailure, decode, read_file
 from reader.store import Library, normalize_path
+from reader.exchange.zotero import is_sqlite
 from reader.parsers import ParseError, parse_text
 from reader.parsers.selection import entry_keys
 
@@ -48,6 +50,8 @@ def import_file(library: Library, path: str | os.PathLike) -> ImportResult:
 
 def _import(library: Library, path: Path) -> ImportResult:
     file = str(path)
+    if path.is_file() and is_sqlite(path):  # a zotero.sqlite, whatever its name or size
+        return import_zotero(library, path, ImportResult)
     try:
         data = read_file(path)
     except ImportFailure as exc:
@@ -59,7 +63,11 @@ def _import(library: Library, path: Path) -> ImportResult:
     if stored and stored.sha256 == sha256 and stored.status == "imported":
         return ImportResult(file, stored.format, "unchanged", stored.entries)
     try:
-        parsed = parse_text(decode(data))
+        text = decode(data)
+        backup = backup_document(text)  # the app's own export: restored, not read as a digest
+        if backup is not None:
+            return import_backup(library, file, sha256, backup, ImportResult)
+        parsed = parse_text(text)
         limits.enforce(parsed)
     except (ImportFailure, ParseError, limits.TooManyEntries) as exc:
         return _failed(library, file, sha256, str(exc))

@@ -15,6 +15,7 @@ from reader.parsers import (  # noqa: F401,E402
     json_records,
     record_finder,
     newsletter,
+    reference_json,
     ris,
     scored_list,
 )

@@ -171,6 +171,9 @@ class BibtexParser(DigestParser):
 
     @staticmethod
     def _add_entries(blocks, entries: list[Entry], warnings: list[str]) -> None:
+        # Imported here: reader.exchange reads LaTeX with this module's latex_to_text.
+        from reader.exchange.bibtex_reader import item_from_fields
+
         for block in blocks:
             fields = _field_values(block)
             paper = paper_from_fields(fields)
@@ -179,7 +182,15 @@ class BibtexParser(DigestParser):
                 continue
             annote = fields.get("annote")  # a reading list's own remark about the paper
             summary = latex_to_text(annote) if annote else None
-            entries.append(Entry(paper, Sighting(position=len(entries) + 1, summary=summary)))
+            entry = Entry(paper, Sighting(position=len(entries) + 1, summary=summary))
+            # The key, journal, pages... and JabRef's/Zotero's state (keywords, readstatus,
+            # ranking, groups, comments, file links): the store keeps them.
+            entry.citation = item_from_fields(block.entry_type, block.key, _all_field_values(block))
+            if entry.citation.authors:
+                # The exchange's display names ("García Márquez, Gabriel", "Ludwig van
+                # Beethoven, Jr.") split back into the same BibTeX names on export.
+                paper.authors = list(entry.citation.authors)
+            entries.append(entry)
 
 
 def _parts(text: str, size: int) -> list[str]:
@@ -212,6 +223,14 @@ def _entry_blocks(library: bibtexparser.Library) -> tuple[list[model.Entry], lis
 
 def _field_values(block: model.Entry) -> dict[str, str]:
     return {field.key.lower(): str(field.value) for field in block.fields}
+
+
+def _all_field_values(block: model.Entry) -> dict[str, str]:
+    """Lower-case names; of a field given twice the first value, as the exchange reader keeps."""
+    fields: dict[str, str] = {}
+    for field in block.fields:
+        fields.setdefault(field.key.lower(), str(field.value))
+    return fields
 
 
 def paper_from_fields(fields: dict[str, str]) -> Paper | None:
@@ -260,7 +279,8 @@ def _doi(fields: dict[str, str]) -> str | None:
 
 
 def _published(fields: dict[str, str], arxiv_id: str | None) -> str | None:
-    """ISO date from `date`, else `year`+`month` (first of the month/year)."""
+    """ISO date from `date`, else `year`+`month`, as precise as stated: 2016, 2016-05 or
+    2016-05-14 (no day or month is made up; ISO strings still sort and filter by year)."""
     date = re.match(r"\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", fields.get("date", ""))
     year_match = re.search(r"\d{4}", fields.get("year", ""))
     if date:
@@ -271,9 +291,11 @@ def _published(fields: dict[str, str], arxiv_id: str | None) -> str | None:
         return None
     if not month and arxiv_id and re.match(rf"{year[2:]}\d\d\.", arxiv_id):
         month = arxiv_id[2:4]  # a new-style id starts with the submission's YYMM
-    month_number = int(month) if month and 1 <= int(month) <= 12 else 1
-    day_number = int(day) if day and 1 <= int(day) <= 31 else 1
-    return f"{year}-{month_number:02d}-{day_number:02d}"
+    if not month or not 1 <= int(month) <= 12:
+        return year
+    if not day or not 1 <= int(day) <= 31:
+        return f"{year}-{int(month):02d}"
+    return f"{year}-{int(month):02d}-{int(day):02d}"
 
 
 def _month_number(value: str) -> str | None:

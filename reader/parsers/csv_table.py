@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterator
 
 from reader.models import ParsedDigest
@@ -87,6 +88,7 @@ class CsvTableParser(DigestParser):
             if entry is None:
                 untitled.append(line_number)
             else:
+                _keep_state(entry, record)
                 digest.entries.append(entry)
         if untitled:
             shown = ", ".join(map(str, untitled[:10])) + (", ..." if len(untitled) > 10 else "")
@@ -194,3 +196,23 @@ def _single_line(line: str, delimiter: str) -> list[str]:
         return next(csv.reader([line], delimiter=delimiter), [])
     except csv.Error:
         return []
+
+
+def _keep_state(entry, record: dict[str, str]) -> None:
+    """A reading list's own columns (this app's CSV export: citation_key, tags, rating, read,
+    note) travel as a citation, which the store applies to a paper without state."""
+    from reader.exchange.item import CitationItem  # reader.exchange imports the parsers
+
+    tags = [tag.strip() for tag in re.split(r"[;,]", record.get("tags", "")) if tag.strip()]
+    rating = record.get("rating", "").strip()
+    read = record.get("read", "").strip().lower() in {"yes", "true", "1", "read", "x", "✓"}
+    note = (record.get("note") or "").strip() or None
+    key = (record.get("citationkey") or "").strip() or None
+    published = record.get("published", "").strip()
+    if re.fullmatch(r"\d{4}(?:-\d{2})?", published):
+        entry.paper.published = published  # a stated year or month, not a made-up day
+    if tags or rating or read or note or key:
+        entry.citation = CitationItem(
+            title=entry.paper.title, citation_key=key, tags=tags, read=read, note=note,
+            rating=int(rating) if rating.isdigit() and 1 <= int(rating) <= 5 else None,
+        )

@@ -88,6 +88,8 @@ class RisParser(DigestParser):
             if entry is None:
                 digest.warnings.append(f"skipped RIS record {number}: it has no title (TI/T1)")
                 continue
+            # Key (ID), type, journal, pages and the user's KW/N1 state: the store keeps them.
+            entry.citation = _citation("\n".join(chunk) + ("" if closed else "\nER  - "))
             if not closed:
                 digest.warnings.append(
                     f"RIS record {number} ({entry.paper.title!r}) has no ER line;"
@@ -95,6 +97,17 @@ class RisParser(DigestParser):
                 )
             digest.entries.append(entry)
         return digest
+
+
+def _citation(text: str):
+    """The record read again by reader.exchange (its own list tags: L1, AB paragraphs)."""
+    from reader.exchange.ris import from_ris  # reader.exchange imports the parsers
+
+    try:
+        items = from_ris(text)
+    except Exception:  # noqa: BLE001 - the paper still imports without its citation fields
+        return None
+    return items[0] if items else None
 
 
 def _tag(line: str) -> str | None:

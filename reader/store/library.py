@@ -7,10 +7,10 @@ import os
 import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reader.models import Digest, ParsedDigest
-from reader.store import digests, papers, saved, state
+from reader.store import backup, citations, digests, papers, saved, state
 from reader.store.db import MAX_INTEGER, Database
 from reader.store.errors import UnknownPaper
 from reader.store.planner import Planner, check_sort
@@ -19,7 +19,10 @@ from reader.store.search import Search
 from reader.store.records import (
     DeletedPapers, DigestRecord, PaperDetail, PaperRow, UserState,
 )
-from reader.store.related import related_ids
+from reader.store.related import TermStats, related_ids
+
+if TYPE_CHECKING:
+    from reader.store.enrichment import EnrichmentStore
 
 Query = Search | str  # text is parsed once, where it enters the library
 
@@ -41,6 +44,7 @@ class Library:
             folder = default_library_dir()
         self._db = Database(Path(folder).expanduser(), read_only)
         self.planner = Planner(self._db.conn)
+        self.term_stats = TermStats()  # related(): document frequencies, kept between calls
 
     # ------------------------------------------------------------ connection
 
@@ -77,6 +81,13 @@ class Library:
     def db(self) -> Any:
         """The connection as a sqlite_utils.Database (made on first use)."""
         return self._db.utils
+
+    @property
+    def enrichment(self) -> "EnrichmentStore":
+        """Fetched details applied, merges (undoable), statuses, the answer cache (issue 13)."""
+        from reader.store.enrichment import EnrichmentStore  # loads lxml: only when enriching
+
+        return EnrichmentStore(self._db)
 
     def transaction(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
         return self._db.transaction()
@@ -133,10 +144,12 @@ class Library:
 
     def rows(
         self, query: Query = "", sort: str = "added", descending: bool = True,
-        limit: int = 200, offset: int = 0,
+        limit: int = 200, offset: int = 0, after: int | None = None,
     ) -> list[PaperRow]:
-        """One page of light rows for a lazy table model. Raises QueryError."""
-        return self.rows_by_ids(self._ids(query, sort, descending, limit, offset))
+        """One page of light rows for a lazy table model; `after` (the last id of the
+        previous page) seeks the page on the sort key instead of skipping `offset` rows.
+        Raises QueryError."""
+        return self.rows_by_ids(self._ids(query, sort, descending, limit, offset, after))
 
     def list_papers(
         self, query: Query = "", sort: str = "added", limit: int | None = None,
@@ -155,14 +168,14 @@ class Library:
 
     def _ids(
         self, query: Query, sort: str, descending: bool, limit: int | None = None,
-        offset: int = 0,
+        offset: int = 0, after: int | None = None,
     ) -> list[int]:
         check_sort(sort)
         search = Search.of(query)
         # Counted first, always: the count picks the plan, so a page is found the same way
         # whether or not the caller counted (it is remembered until the library changes).
         count = self.planner.count(search)
-        return self.planner.ids(search, sort, descending, count, limit, offset)
+        return self.planner.ids(search, sort, descending, count, limit, offset, after)
 
     def rows_by_ids(self, ids: Sequence[int]) -> list[PaperRow]:
         """Rows for these ids, in the given order; unknown ids are left out."""
@@ -179,7 +192,7 @@ class Library:
 
     def related(self, paper_id: int, limit: int = 10) -> list[int]:
         """Ids of the papers most similar to this one (see related.related_ids)."""
-        return related_ids(self.conn, paper_id, self.count(), limit)
+        return related_ids(self.conn, paper_id, self.count(), limit, self.term_stats)
 
     # ------------------------------------------------------------ sidebar
 
@@ -258,3 +271,25 @@ class Library:
 
     def set_setting(self, key: str, value: Any) -> None:
         saved.set_setting(self._db, key, value)
+
+    # ------------------------------------------------------------ citations (issue 14)
+
+    def set_citation_key(self, paper_id: int, key: str) -> str:
+        """Give a paper another citation key; InvalidValue when it is unusable or taken."""
+        return citations.set_citation_key(self._db, paper_id, key)
+
+    def paper_with_key(self, key: str) -> int | None:
+        """The id of the paper cited as `key` (case-insensitively), or None."""
+        return citations.paper_with_key(self.conn, key)
+
+    def citation_items(self, ids: Sequence[int]) -> list[Any]:
+        """reader.exchange CitationItems for these papers, in this order (exports, copying)."""
+        from reader.exchange.records import item_from_paper
+
+        return [item_from_paper(paper) for paper in papers.paper_details(self.conn, list(ids))]
+
+    def restore_backup(self, document: dict) -> backup.Restored:
+        """Restore the app's JSON export (see store.backup.restore)."""
+        from reader.store.db import now_iso
+
+        return backup.restore(self._db, document, now_iso())

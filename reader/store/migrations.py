@@ -245,3 +245,51 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
 
 def latest_version() -> int:
     return len(MIGRATIONS)
+
+
+# v7: citations (issue 14). A paper's citation key, made once and kept when its fields
+# change (a LaTeX document cites it by that key), unique without regard to case (biber warns
+# about keys differing in case only); and `bib`, a JSON object of the bibliographic fields a
+# .bib, RIS or Zotero record carries that digests do not (journal, pages, file links...).
+# Columns on papers, not a side table: delete_papers/restore_papers copy whole paper rows,
+# so undoing a delete brings the key back.
+def _v7_citations(conn: sqlite3.Connection) -> None:
+    conn.execute("ALTER TABLE papers ADD COLUMN citation_key TEXT COLLATE NOCASE")
+    conn.execute("ALTER TABLE papers ADD COLUMN bib TEXT")
+    conn.execute("CREATE UNIQUE INDEX papers_citation_key ON papers(citation_key)")
+    from reader.store.citations import assign_missing_keys  # loads reader.exchange: only here
+
+    assign_missing_keys(conn)
+
+
+MIGRATIONS.append(_v7_citations)  # v7: follows v6 (issue 13); keep later steps after it
+
+
+# v6: enrichment (issue 13). What arXiv adds to a paper (version, last update, categories,
+# journal reference) as columns, so delete/restore and merge undo copy them with the row;
+# a cache of API answers (nothing is asked twice); each paper's enrichment status (an
+# unresolved paper keeps its reason and is tried again by a later run); and a log of the
+# papers merged because they resolved to one id, with the rows undo and redo need.
+def _v6_enrichment(conn: sqlite3.Connection) -> None:
+    papers = utils_database(conn)["papers"]
+    for column, kind in (("version", int), ("updated", str), ("primary_category", str),
+                         ("categories", str), ("journal_ref", str)):
+        papers.add_column(column, kind)
+    conn.execute(
+        "CREATE TABLE enrich_cache (key TEXT PRIMARY KEY, value TEXT, fetched_at TEXT NOT NULL)"
+    )
+    conn.execute(
+        "CREATE TABLE enrich_status ("
+        " paper_id INTEGER PRIMARY KEY REFERENCES papers(id) ON DELETE CASCADE,"
+        " status TEXT NOT NULL CHECK (status IN ('done', 'unresolved')),"
+        " reason TEXT, source TEXT, tried_at TEXT NOT NULL)"
+    )
+    conn.execute(
+        "CREATE TABLE merge_log (id INTEGER PRIMARY KEY AUTOINCREMENT,"
+        " survivor_id INTEGER NOT NULL, absorbed_id INTEGER NOT NULL, reason TEXT,"
+        " merged_at TEXT NOT NULL, before TEXT NOT NULL, after TEXT NOT NULL, undone_at TEXT)"
+    )
+
+
+# Number 6 whatever order the steps were appended to this file in (v7 and later append).
+MIGRATIONS.insert(5, _v6_enrichment)

@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Sequence
 
 from reader.store.db import chunks, marks, rows
+from reader.store.citations import bib_object
 from reader.store.records import PaperDetail, PaperRow, SightingRecord
 from reader.store.state import tags_of
 
@@ -56,6 +57,10 @@ def paper_details(conn: sqlite3.Connection, ids: Sequence[int]) -> list[PaperDet
                 tags=tags.get(row["id"], []), rating=row["rating"], read=bool(row["read"]),
                 read_at=row["read_at"], note=row["note"], archived=bool(row["archived"]),
                 sightings=sightings.get(row["id"], []),
+                citation_key=row.get("citation_key"), bib=bib_object(row.get("bib")),
+                version=row.get("version"), updated=row.get("updated"),
+                primary_category=row.get("primary_category"),
+                categories=json.loads(row.get("categories") or "[]"), journal_ref=row.get("journal_ref"),
             )
     return [result[i] for i in ids if i in result]
 

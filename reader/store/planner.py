@@ -137,19 +137,29 @@ class Planner:
 
     def ids(
         self, search: Search, sort: str, descending: bool, count: int,
-        limit: int | None = None, offset: int = 0,
+        limit: int | None = None, offset: int = 0, after: int | None = None,
     ) -> list[int]:
         """The sorted ids of the matches, `limit` of them from `offset`. `count` is the
         number of matches (count()): it decides the plan, so a page is always found the
-        same way for the same search."""
+        same way for the same search.
+
+        `after`, the id of the last paper of the previous page, seeks the next page on the
+        sort key and id instead of skipping `offset` rows (keyset paging: a page deep in the
+        list costs what the first one does); the sorts by a digest's place or score have no
+        index to seek in and fall back to `offset`."""
         check_sort(sort)
         ids: list[int] = []
         if limit is not None and limit > MAX_INTEGER:
             limit = None  # more than any library holds: no limit (SQLite cannot take it)
         if offset > MAX_INTEGER or offset >= count:
             return ids  # no match (or none left): spare the search
+        seek = None
+        if after is not None and sort not in SIGHTING_SORTS:
+            seek = self._cursor(after, sort)
+            if seek is not None:
+                offset = 0
         reach = None if limit is None else offset + limit
-        for sql, params in self._sorted_arms(search.node, sort, descending, count, reach):
+        for sql, params in self._sorted_arms(search.node, sort, descending, count, reach, seek):
             wanted = -1 if limit is None else limit - len(ids)
             page = [r[0] for r in self.conn.execute(
                 f"{sql} LIMIT ? OFFSET ?", [*params, wanted, offset])]
@@ -160,14 +170,25 @@ class Planner:
                 break
         return ids
 
+    def _cursor(self, paper_id: int, sort: str) -> tuple[int, Any, bool] | None:
+        """(id, sort key, whether it has a state value) of the paper a page ends with, or
+        None when it is gone (the caller then pages by offset)."""
+        has_value = STATE_SORTS.get(sort, "1")
+        row = self.conn.execute(
+            f"SELECT {SORT_COLUMNS[sort]}, {has_value} FROM papers p"
+            " LEFT JOIN paper_state s ON s.paper_id = p.id WHERE p.id = ?", (paper_id,)
+        ).fetchone()
+        return None if row is None else (paper_id, row[0], bool(row[1]))
+
     def _count_of(self, sql: str, params: list) -> int:
         return self.conn.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
 
     def _sorted_arms(
-        self, node: Node | None, sort: str, descending: bool, count: int, reach: int | None
+        self, node: Node | None, sort: str, descending: bool, count: int, reach: int | None,
+        seek: tuple[int, Any, bool] | None = None,
     ) -> list[tuple[str, list]]:
         """SELECTs of ids whose results, concatenated, are the sorted matches (the first
-        `reach` of them are wanted; None: all).
+        `reach` of them are wanted; None: all), after the `seek` cursor when given.
 
         Rating and read live in paper_state, which most papers have no row in; sorting a LEFT
         JOIN of every paper would scan the whole library. Instead the papers that have the
@@ -178,25 +199,39 @@ class Planner:
         where, params = compiled.where, compiled.params
         if sort in SIGHTING_SORTS:
             return [self._sighting_sorted(node, sort, direction, where, params)]
+        column = SORT_COLUMNS[sort]
         if sort not in STATE_SORTS:
-            return [(
-                f"SELECT p.id FROM papers p WHERE {where}"
-                f" ORDER BY {SORT_COLUMNS[sort]} {direction}, p.id {direction}",
-                params,
-            )]
+            return [
+                (f"SELECT p.id FROM papers p WHERE {where} AND {cond}"
+                 f" ORDER BY {order}", [*params, *cond_params])
+                for cond, cond_params, order in _seek_arms(column, "p.id", direction, seek)
+            ]
         has_value = STATE_SORTS[sort]
-        with_value = (
-            f"SELECT s.paper_id FROM paper_state s JOIN papers p ON p.id = s.paper_id"
-            f" WHERE {has_value} AND {where}"
-            f" ORDER BY {SORT_COLUMNS[sort]} {direction}, s.paper_id {direction}"
-        )
-        without_value = (
-            f"SELECT p.id FROM papers p WHERE p.id NOT IN"
-            f" (SELECT s.paper_id FROM paper_state s WHERE {has_value})"
-            f" AND {where} ORDER BY p.id {direction}"
-        )
-        arms = [(with_value, params), (without_value, params)]
-        return arms if descending else arms[::-1]  # no value sorts lowest
+        with_seek: list[tuple[str, list]] = [("1", [])]
+        without_seek: list[tuple[str, list]] = [("1", [])]
+        if seek is not None:  # the cursor's arm is sought; the arm before it is done
+            later = "<" if descending else ">"
+            paper_id, key, in_with_value = seek
+            if in_with_value:  # a paper with the value has a key (a rating, read = 1)
+                with_seek = [(f"({column}, s.paper_id) {later} (?, ?)", [key, paper_id])]
+                without_seek = without_seek if descending else []
+            else:
+                with_seek = [] if descending else with_seek
+                without_seek = [(f"p.id {later} ?", [paper_id])]
+        with_value = [
+            (f"SELECT s.paper_id FROM paper_state s JOIN papers p ON p.id = s.paper_id"
+             f" WHERE {has_value} AND {where} AND {cond}"
+             f" ORDER BY {column} {direction}, s.paper_id {direction}", [*params, *cond_params])
+            for cond, cond_params in with_seek
+        ]
+        without_value = [
+            (f"SELECT p.id FROM papers p WHERE p.id NOT IN"
+             f" (SELECT s.paper_id FROM paper_state s WHERE {has_value})"
+             f" AND {where} AND {cond} ORDER BY p.id {direction}", [*params, *cond_params])
+            for cond, cond_params in without_seek
+        ]
+        arms = [*with_value, *without_value]
+        return arms if descending else [*without_value, *with_value]  # no value sorts lowest
 
     def _sighting_sorted(
         self, node: Node | None, sort: str, direction: str, where: str, params: list
@@ -233,6 +268,10 @@ class Planner:
 
     # ------------------------------------------------------------ memo
 
+    def forget(self) -> None:
+        """Drop the remembered counts (the bench times first runs with it)."""
+        self._memo_values = {}
+
     def _memo(self, key: tuple, compute: Callable[[], int]) -> int:
         """A count remembered until the library changes: our own writes change
         total_changes, other connections' commits change data_version."""
@@ -247,3 +286,28 @@ class Planner:
         if found is None:
             found = self._memo_values[key] = compute()
         return found
+
+
+def _seek_arms(
+    column: str, id_column: str, direction: str, seek: tuple[int, Any, bool] | None,
+) -> list[tuple[str, list, str]]:
+    """(condition, params, ORDER BY) of the arms that list, in order, the rows after the
+    cursor (`seek`: its id and sort key) sorted on `column` then `id_column`. SQLite sorts
+    NULL lowest, and a row-value comparison with NULL is never true, so papers without a
+    key get an arm of their own: first when ascending, last when descending."""
+    order = f"{column} {direction}, {id_column} {direction}"
+    if seek is None:
+        return [("1", [], order)]
+    paper_id, key, _has_value = seek
+    later = "<" if direction == "DESC" else ">"
+    by_id = f"{id_column} {direction}"
+    if key is None:
+        arms = [(f"{column} IS NULL AND {id_column} {later} ?", [paper_id], by_id)]
+        if direction == "ASC":
+            arms.append((f"{column} IS NOT NULL", [], order))
+        return arms
+    arms = [(f"({column}, {id_column}) {later} (?, ?)", [key, paper_id], order)]
+    if direction == "DESC":
+        arms.append((f"{column} IS NULL", [], by_id))
+    return arms
+

@@ -17,7 +17,7 @@ HAS_VALUES = (
     "note", "code", "abstract", "pdf", "doi", "arxiv", "tags", "rating", "translation", "homepage",
 )
 TEXT_COLUMNS = {"author": "authors", "title": "title", "abstract": "abstract", "note": "note"}
-FILTER_KEYS = ("tag", "is", "has", "rating", "seen", "year", "digest", "format", *TEXT_COLUMNS)
+FILTER_KEYS = ("tag", "is", "has", "rating", "seen", "year", "digest", "format", "key", *TEXT_COLUMNS)
 
 
 class QueryError(ValueError):
@@ -257,7 +257,7 @@ def _make_filter(key: str, value: str) -> Node | None:
 _EXAMPLES = {
     "tag": "tag:toread", "is": "is:unread", "has": "has:note", "rating": "rating:>=4",
     "seen": "seen:>=2", "year": "year:2024", "digest": "digest:2024-10",
-    "format": "format:newsletter",
+    "format": "format:newsletter", "key": "key:vaswani2017attention",
     "author": "author:hinton", "title": "title:diffusion", "abstract": "abstract:benchmark",
     "note": "note:idea",
 }
@@ -519,6 +519,15 @@ class _Compiler:
             return f"p.seen {node.op} ?"
         if key == "year":
             return _year_sql(node.op, int(value), self.params)
+        if key == "key":
+            # The citation key, whole and without regard to case (the column's collation);
+            # "vaswani2017*" finds every key with that start.
+            if value.endswith("*"):
+                escaped = value[:-1].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+                self.params.append(escaped + "%")
+                return "p.citation_key LIKE ? ESCAPE '\\'"
+            self.params.append(value)
+            return "p.citation_key = ?"
         raise QueryError(f"unknown filter '{key}:'")  # unreachable: the parser checks keys
 
 

@@ -70,6 +70,14 @@ class PaperDetail:
     note: str | None = None
     archived: bool = False
     sightings: list[SightingRecord] = field(default_factory=list)  # in import order
+    citation_key: str | None = None  # made once when the paper is stored (issue 14)
+    bib: dict = field(default_factory=dict)  # journal, pages, files...: see exchange.records
+    # From arXiv (issue 13): the latest version, its date, categories, the journal reference.
+    version: int | None = None
+    updated: str | None = None
+    primary_category: str | None = None
+    categories: list[str] = field(default_factory=list)
+    journal_ref: str | None = None
 
     @property
     def links(self) -> dict[str, str | None]:

@@ -15,7 +15,7 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtGui import Qt as GuiQt
 from PySide6.QtWidgets import QLabel, QToolButton
 
-from reader.gui import markdown_render
+from reader import render
 from reader.gui.detail_view import DetailView
 from reader.gui.sighting_card import SightingCard
 from reader.gui.markdown_render import MAX_MARKDOWN_CHARS, render_with_budget
@@ -267,7 +267,7 @@ def test_too_long_or_broken_markdown_ends_as_plain_text_with_a_note(qtbot, monke
 
 
 def test_render_budget_turns_recursion_and_slowness_into_plain_text(monkeypatch) -> None:
-    monkeypatch.setattr(markdown_render, "MAX_MARKDOWN_CHARS", 10**6)
+    monkeypatch.setattr(render, "MAX_MARKDOWN_CHARS", 10**6)  # the check lives there
     assert render_with_budget(DEEP_LIST) is None  # RecursionError inside, caught
     started = time.perf_counter()
     assert render_with_budget("[" * 20_000, budget_s=0.3) is None  # 45 s unbounded

@@ -59,7 +59,8 @@ def test_sniff_is_fast_on_a_huge_document():
 
 
 def test_no_other_sniffer_is_as_sure_of_the_fixtures():
-    for name in ("csl.json", "hf_daily_papers.json", "nested.json", "daily_arxiv.jsonl"):
+    # csl.json is CSL-JSON: the csl-json parser (reference_json) is surer of it, by design.
+    for name in ("hf_daily_papers.json", "nested.json", "daily_arxiv.jsonl"):
         text = fixture(name)
         others = [p.sniff(text) for p in base.REGISTRY.values() if p.name != "json"]
         assert max(others) < parser.sniff(text), name

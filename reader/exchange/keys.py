@@ -84,7 +84,11 @@ def unique_key(base: str, taken: set[str]) -> str:
     Compared case-insensitively (biber warns about keys differing in case only); `taken`
     is not changed.
     """
-    folded = {key.casefold() for key in taken}
+    return _first_free(base, {key.casefold() for key in taken})
+
+
+def _first_free(base: str, folded: set[str]) -> str:
+    """`base` with the first suffix whose case-folded form is not in `folded`."""
     candidate, n = base, 0
     while candidate.casefold() in folded:
         n += 1
@@ -108,18 +112,19 @@ def assign_keys(items: Iterable[CitationItem], taken: Iterable[str] = ()) -> lis
     own fields, so a list gives the same keys however it is sorted.
     """
     items = list(items)
-    used = set(taken)
+    # Folded once, not per key: a library-wide assignment stays linear.
+    used = {key.casefold() for key in taken}
     keys: list[str | None] = [None] * len(items)
     for index, item in enumerate(items):
         if item.citation_key:
             # A repeated key (a .bib with duplicates) would make the output invalid.
-            key = unique_key(item.citation_key, used)
+            key = _first_free(item.citation_key, used)
             keys[index] = key
-            used.add(key)
+            used.add(key.casefold())
     pending = [i for i, key in enumerate(keys) if key is None]
     bases = {i: base_key(items[i]) for i in pending}
     for index in sorted(pending, key=lambda i: (bases[i], _identity(items[i]))):
-        key = unique_key(bases[index], used)
+        key = _first_free(bases[index], used)
         keys[index] = key
-        used.add(key)
+        used.add(key.casefold())
     return [key or "" for key in keys]

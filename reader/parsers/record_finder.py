@@ -416,19 +416,20 @@ def _fill(kept: Record, other: Record) -> None:
 
 def _entry(record: Record, position: int) -> Entry:
     ref = record.primary
-    paper = Paper(title=record.title or "", authors=record.authors, published=record.published,
-                  abstract=record.abstract, code_url=record.code_url)
-    if ref is not None and ref.kind == "arxiv":
-        paper.arxiv_id = ref.value
-        paper.abs_url, paper.pdf_url = abs_url(ref.value), pdf_url(ref.value)
-    elif ref is not None:
-        paper.doi = ref.value
-        paper.abs_url = f"https://doi.org/{ref.value}"
+    if ref is not None:
+        paper = paper_for_id(ref.kind, ref.value, record.title)
     else:
-        paper.abs_url = record.url
-    if not paper.title:
-        paper.title = f"arXiv:{ref.value}" if ref is not None and ref.kind == "arxiv" else f"doi:{ref.value}"
+        paper = Paper(title=record.title or "", abs_url=record.url)
+    paper.authors, paper.published = record.authors, record.published
+    paper.abstract, paper.code_url = record.abstract, record.code_url
     return Entry(paper=paper, sighting=Sighting(position=position, summary=record.summary))
+
+
+def paper_for_id(kind: str, value: str, title: str | None = None) -> Paper:
+    """A paper known by an arXiv id or a DOI, with its links; named by its id without a title."""
+    if kind == "arxiv":
+        return Paper(title=title or f"arXiv:{value}", arxiv_id=value, abs_url=abs_url(value), pdf_url=pdf_url(value))
+    return Paper(title=title or f"doi:{value}", doi=value, abs_url=f"https://doi.org/{value}")
 
 
 @register

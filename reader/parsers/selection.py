@@ -6,10 +6,10 @@ import logging
 from dataclasses import dataclass
 
 from reader.limits import MAX_ENTRIES
-from reader.models import Entry, ParsedDigest
+from reader.models import Entry, ParsedDigest, Sighting
 from reader.parsers.base import REGISTRY, DigestParser, ParseError, sniff_sample, sniff_scores
 from reader.parsers.identifiers import distinct_references
-from reader.parsers.record_finder import RecordFinderParser, is_title_like
+from reader.parsers.record_finder import RecordFinderParser, is_title_like, paper_for_id
 
 log = logging.getLogger(__name__)
 
@@ -161,7 +161,12 @@ def parse_best(text: str) -> ParsedDigest:
         raise ParseError("no papers found: the text matches no known digest format")
     parsed = chosen.parsed
     if not isinstance(chosen.parser, RecordFinderParser):
-        _recover(parsed, text, text_ids, results.get(RecordFinderParser.name))
+        finder_result = results.get(RecordFinderParser.name)
+        if finder_result is None and chosen.parser.data_format:
+            # Reading JSON or CSV syntax as a tree names nothing: an id left outside the
+            # records is kept under its id alone.
+            finder_result = ParsedDigest(RecordFinderParser.name, [_bare_entry(key) for key in sorted(text_ids)])
+        _recover(parsed, text, text_ids, finder_result)
     parsed.ids_in_text = len(text_ids)
     parsed.confidence = confidence(parsed, text_ids)
     return parsed
@@ -222,6 +227,10 @@ def _recover(
         parsed.warnings.append(
             f"{recovered} paper(s) outside the {parsed.format} entries were found by their ids"
         )
+
+
+def _bare_entry(key: tuple[str, str]) -> Entry:
+    return Entry(paper_for_id(*key), Sighting(position=0))
 
 
 def _quoted(parsed: ParsedDigest, keys: set[tuple[str, str]]) -> set[tuple[str, str]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import re
 from collections.abc import Iterable, Sequence
 
@@ -46,8 +48,12 @@ def key_year(item: CitationItem) -> str:
 
 def _name_word(authors: Sequence[str]) -> str:
     first = next((a for a in authors if a.strip()), "")
-    if not first:
-        return "anon"
+    return _last_name_word(first) if first else "anon"
+
+
+@functools.lru_cache(maxsize=4096)
+def _last_name_word(first: str) -> str:
+    """The key word of one author's name; cached, as one author leads many papers."""
     parts = parse_name(first)
     if parts.corporate or is_corporate(parts.last):
         words = [w for w in ascii_words(parts.last) if w not in STOP_WORDS]
@@ -104,7 +110,9 @@ def _identity(item: CitationItem) -> tuple:
     )
 
 
-def assign_keys(items: Iterable[CitationItem], taken: Iterable[str] = ()) -> list[str]:
+def assign_keys(
+    items: Iterable[CitationItem], taken: Iterable[str] = (), bases: Sequence[str] | None = None
+) -> list[str]:
     """A unique key for each item, in input order.
 
     Kept keys (`citation_key`, e.g. read from a .bib) are used as they are; new keys avoid
@@ -122,7 +130,7 @@ def assign_keys(items: Iterable[CitationItem], taken: Iterable[str] = ()) -> lis
             keys[index] = key
             used.add(key.casefold())
     pending = [i for i, key in enumerate(keys) if key is None]
-    bases = {i: base_key(items[i]) for i in pending}
+    bases = {i: bases[i] if bases is not None else base_key(items[i]) for i in pending}
     for index in sorted(pending, key=lambda i: (bases[i], _identity(items[i]))):
         key = _first_free(bases[index], used)
         keys[index] = key

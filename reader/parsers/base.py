@@ -24,7 +24,8 @@ ARXIV_URL_RE = re.compile(
 _DOI_CHAR = r"[^\s\"<>()\[\]{}|,;]"
 _DOI_END = r"[^\s\"<>()\[\]{}|,;.:]"
 DOI_RE = re.compile(
-    rf"\b(10\.\d{{4,9}}/(?:{_DOI_CHAR}|\({_DOI_CHAR}{{0,40}}\))*(?:{_DOI_END}|\({_DOI_CHAR}{{0,40}}\)))"
+    # "10." first (the word-boundary check after it) lets the regex engine scan for the literal.
+    rf"(10\.(?<!\w10\.)\d{{4,9}}/(?:{_DOI_CHAR}|\({_DOI_CHAR}{{0,40}}\))*(?:{_DOI_END}|\({_DOI_CHAR}{{0,40}}\)))"
 )
 
 

@@ -34,7 +34,13 @@ MENTION_PATTERNS = [
     ),
     MentionPattern(
         "arxiv",
-        re.compile(r"(?:huggingface\.co/papers|alphaxiv\.org/(?:abs|overview|pdf))/" + _ID + r"/?>?", re.IGNORECASE),
+        re.compile(r"huggingface\.co/papers/" + _ID + r"/?>?", re.IGNORECASE),
+        re.compile(URL_PREFIX, re.IGNORECASE),
+    ),
+    # Separate from the line above: a pattern that opens with a literal is scanned for fast.
+    MentionPattern(
+        "arxiv",
+        re.compile(r"alphaxiv\.org/(?:abs|overview|pdf)/" + _ID + r"/?>?", re.IGNORECASE),
         re.compile(URL_PREFIX, re.IGNORECASE),
     ),
     MentionPattern(

@@ -80,8 +80,9 @@ def assign_missing_keys(conn: sqlite3.Connection, ids: Sequence[int] | None = No
         item = key_item(title, json.loads(authors or "[]"), published, arxiv_id, doi, bib_object(bib))
         item.citation_key = kept.get(paper_id)
         items.append(item)
-    stems = {item.citation_key or base_key(item) for item in items}
-    keys = assign_keys(items, _taken(conn, stems, len(found)))
+    bases = [base_key(item) for item in items]
+    stems = {item.citation_key or base for item, base in zip(items, bases)}
+    keys = assign_keys(items, _taken(conn, stems, len(found)), bases)
     conn.executemany(
         "UPDATE papers SET citation_key = ? WHERE id = ?",
         [(key, row[0]) for key, row in zip(keys, found)],
@@ -94,9 +95,10 @@ def _taken(conn: sqlite3.Connection, stems: set[str], missing: int) -> set[str]:
         return {r[0] for r in conn.execute("SELECT citation_key FROM papers WHERE citation_key IS NOT NULL")}
     taken: set[str] = set()
     for stem in stems:
-        escaped = stem.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        # A range on the case-insensitive unique index (LIKE with ESCAPE would scan the
+        # table once per stem); keys and their suffixes sort below "~".
         taken.update(r[0] for r in conn.execute(
-            "SELECT citation_key FROM papers WHERE citation_key LIKE ? ESCAPE '\\'", (escaped + "%",)
+            "SELECT citation_key FROM papers WHERE citation_key >= ? AND citation_key < ?", (stem, stem + "~")
         ))
     return taken
 

@@ -12,6 +12,9 @@ LIBRARY_ENV = "DIGEST_READER_LIBRARY"
 WATCH_ENV = "DIGEST_READER_WATCH"
 # The library setting that remembers the watched folder (the app and `watch` share it).
 WATCH_FOLDER_SETTING = "watch_folder"
+# Whether the app fetches missing details from arXiv and Crossref: off, ask or automatic.
+FETCH_SETTING = "fetch_details"
+FETCH_CHOICES = ("off", "ask", "automatic")
 
 
 def default_library_dir() -> Path:
@@ -28,3 +31,11 @@ def default_watch_dir() -> Path:
     if env:
         return Path(env).expanduser()
     return Path.home() / "Digests"
+
+
+def fetch_setting(library) -> str:
+    """off, ask (the default) or automatic: what the app does when papers lack details.
+
+    Here, not in reader.enrich, so the app can read it at start without loading the clients."""
+    value = library.get_setting(FETCH_SETTING, "ask")
+    return value if value in FETCH_CHOICES else "ask"

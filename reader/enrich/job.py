@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from reader.config import FETCH_CHOICES, FETCH_SETTING, fetch_setting  # noqa: F401  (re-exported)
 from reader.enrich.arxiv import ARXIV_MIN_INTERVAL, DEFAULT_ARXIV_API, ArxivClient, ArxivRecord, split_version
 from reader.enrich.crossref import CROSSREF_INTERVAL, DEFAULT_CROSSREF_API, CrossrefClient, CrossrefRecord
 from reader.enrich.http import Cancelled, FetchError, HttpClient
@@ -21,8 +22,6 @@ DELAY_ENV = "DIGEST_READER_API_DELAY"
 MAILTO_ENV = "DIGEST_READER_MAILTO"
 # Library settings: whether new imports are completed (off / ask / automatic), and the
 # contact address Crossref's polite pool asks for.
-FETCH_SETTING = "fetch_details"
-FETCH_CHOICES = ("off", "ask", "automatic")
 MAILTO_SETTING = "crossref_mailto"
 # A "not found" or a title search is asked again after this long: the paper may appear.
 RETRY_AFTER = timedelta(days=1)
@@ -80,12 +79,6 @@ def make_clients(
     crossref = CrossrefClient(http, env.get(CROSSREF_ENV) or DEFAULT_CROSSREF_API, mailto=mailto,
                               delay=max(0.0, delay) if text else CROSSREF_INTERVAL)
     return Clients(http, arxiv, crossref)
-
-
-def fetch_setting(library: Any) -> str:
-    """off, ask (the default) or automatic: what the app does when papers lack details."""
-    value = library.get_setting(FETCH_SETTING, "ask")
-    return value if value in FETCH_CHOICES else "ask"
 
 
 def library_clients(library: Any, cancel: threading.Event | None = None) -> Clients:

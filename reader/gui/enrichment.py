@@ -172,7 +172,7 @@ class Enrichment(QObject):
     # --- the offer -------------------------------------------------------------------------
 
     def refresh_offer(self, start_if_automatic: bool = False) -> None:
-        from reader.enrich.job import fetch_setting
+        from reader.config import fetch_setting
 
         def read(lib: Any) -> tuple[str, int, int]:
             return fetch_setting(lib), lib.enrichment.lacking_count(), int(lib.get_setting(DISMISSED_SETTING, 0) or 0)
@@ -201,7 +201,7 @@ class Enrichment(QObject):
         self.worker.submit(lambda lib: lib.set_setting(DISMISSED_SETTING, count), notify=False)
 
     def set_fetch_setting(self, mode: str) -> None:
-        from reader.enrich.job import FETCH_SETTING
+        from reader.config import FETCH_SETTING
 
         self.worker.submit(lambda lib: lib.set_setting(FETCH_SETTING, mode), notify=False)
         if mode != "ask":

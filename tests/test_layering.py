@@ -92,3 +92,35 @@ def test_the_store_imports_nothing_above_it():
             if name.startswith("reader.") and not name.startswith("reader.store") and name not in allowed:
                 offenders.append(f"{path.relative_to(READER)}: {name}")
     assert offenders == []
+
+
+# Each layer may import only the layers listed below it (ast-level, lazy imports included).
+LAYERS = {
+    "models": set(),
+    "config": set(),
+    "ids": set(),
+    "limits": {"models"},
+    "textsafe": set(),
+    "exchange": {"models", "ids"},
+    "parsers": {"models", "ids", "limits", "exchange"},
+    "enrich": {"models", "ids", "config", "store"},  # its job runs over the library
+    "store": {"models", "config", "exchange"},
+    "render": set(),
+}
+
+
+def _package_of(name: str) -> str | None:
+    parts = name.split(".")
+    return parts[1] if len(parts) > 1 and parts[0] == "reader" else None
+
+
+@pytest.mark.parametrize("layer", sorted(LAYERS))
+def test_each_layer_imports_only_the_layers_below_it(layer):
+    paths = list((READER / layer).rglob("*.py")) if (READER / layer).is_dir() else [READER / f"{layer}.py"]
+    offenders = []
+    for path in paths:
+        for name in _imported_modules(path):
+            package = _package_of(name)
+            if package and package != layer and package not in LAYERS[layer] and package != "__version__":
+                offenders.append(f"{path.relative_to(READER)} imports {name}")
+    assert offenders == []

@@ -11,7 +11,7 @@ from lxml import etree
 
 from reader.enrich.http import BadResponse, FetchError, HttpClient
 from reader.enrich.resolve import normalize_title, title_similarity
-from reader.parsers.base import ARXIV_ID_RE
+from reader.ids import ARXIV_ID_RE
 
 DEFAULT_ARXIV_API = "https://export.arxiv.org/api/query"
 # arXiv's API terms: no more than one request every three seconds.

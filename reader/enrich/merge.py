@@ -8,7 +8,7 @@ from typing import Any
 
 from reader.enrich.arxiv import ArxivRecord, split_version
 from reader.enrich.crossref import CrossrefRecord
-from reader.parsers.base import abs_url, pdf_url
+from reader.ids import abs_url, pdf_url
 
 # The paper's own fields a record can set. Everything a digest said (headline, summary, score,
 # translation) lives on its sighting and is never touched here.

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Protocol
 
-from reader.parsers.base import ARXIV_ID_RE, DOI_RE
+from reader.ids import ARXIV_ID_RE, DOI_RE
 
 NEAR_SIMILARITY = 0.95
 # arXiv's "published" is the submission; a digest lists a paper after its announcement, which

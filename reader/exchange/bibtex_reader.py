@@ -11,7 +11,7 @@ from bibtexparser import model
 from reader.exchange.item import CitationItem, FileLink
 from reader.exchange.latex import text_from_latex, unescape_verbatim
 from reader.exchange.names import split_bibtex_names
-from reader.parsers.base import DOI_RE, split_arxiv_id
+from reader.ids import DOI_RE, split_arxiv_id
 
 # bibtexparser logs each malformed block itself; the caller gets them as warnings instead.
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)

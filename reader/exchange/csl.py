@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from reader.exchange.item import CitationItem, FileLink
 from reader.exchange.keys import assign_keys
 from reader.exchange.names import from_csl_name, to_csl_name
-from reader.parsers.base import split_arxiv_id
+from reader.ids import split_arxiv_id
 
 _TYPE_TO_CSL = {
     "article": "article-journal", "inproceedings": "paper-conference",

@@ -3,8 +3,61 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
-from reader.parsers.bibtex import latex_to_text
+# LaTeX accent commands and the Unicode combining marks they stand for.
+_ACCENTS = {
+    '"': "\u0308", "'": "\u0301", "`": "\u0300", "^": "\u0302", "~": "\u0303",
+    "=": "\u0304", ".": "\u0307", "u": "\u0306", "v": "\u030c", "H": "\u030b",
+    "c": "\u0327", "k": "\u0328", "r": "\u030a", "d": "\u0323", "b": "\u0331",
+}
+_SYMBOLS = {
+    "ss": "ß", "o": "ø", "O": "Ø", "aa": "å", "AA": "Å", "ae": "æ", "AE": "Æ",
+    "oe": "œ", "OE": "Œ", "l": "ł", "L": "Ł", "i": "ı", "j": "ȷ",
+    "textbackslash": "\\", "textasciitilde": "~", "textasciicircum": "^",
+    "textendash": "–", "textemdash": "—", "textunderscore": "_", "textbar": "|",
+    "textless": "<", "textgreater": ">", "textquotedbl": '"', "textquotesingle": "'",
+    "S": "§", "P": "¶", "dag": "†", "copyright": "©", "LaTeX": "LaTeX", "TeX": "TeX",
+}
+# Commands that only style their argument: the argument is kept, the command dropped.
+_STYLE_COMMANDS = r"emph|text(?:bf|it|tt|sc|rm|sf|up|sl|normal)|mbox|textsuperscript|textsubscript"
+_LATEX_TOKEN_RE = re.compile(
+    r"\\(?P<accent>[\"'`^~=.])\s*(?:\{\s*(?P<abase>\\?[A-Za-z])\s*\}|(?P<abare>\\?[A-Za-z]))"
+    r"|\\(?P<laccent>[uvHckrdb])(?:\s*\{\s*(?P<lbase>\\?[A-Za-z])\s*\}|\s+(?P<lbare>[A-Za-z]))"
+    r"|\\(?P<symbol>" + "|".join(sorted(_SYMBOLS, key=len, reverse=True)) + r")(?![A-Za-z])(?:\{\}|[ \t]?)"
+    r"|\\(?P<escaped>[&%$#_{} ])"
+    r"|(?P<linebreak>\\\\)"
+    r"|\\(?:" + _STYLE_COMMANDS + r")\s*(?=\{)"
+    r"|(?P<brace>[{}])"
+    r"|(?P<tie>~)"
+)
+
+
+def latex_to_text(value: str) -> str:
+    """Plain Unicode text of a BibTeX field: accents, escapes and braces resolved.
+
+    Unknown commands and math stay as written, so nothing the user typed is lost.
+    """
+    text = _LATEX_TOKEN_RE.sub(_latex_token, value)
+    paragraphs = re.split(r"\n[ \t]*\n\s*", text.strip())
+    return unicodedata.normalize("NFC", "\n\n".join(" ".join(p.split()) for p in paragraphs))
+
+
+def _latex_token(match: re.Match[str]) -> str:
+    groups = match.groupdict()
+    if groups["accent"] or groups["laccent"]:
+        mark = _ACCENTS[groups["accent"] or groups["laccent"]]
+        base = groups["abase"] or groups["abare"] or groups["lbase"] or groups["lbare"]
+        base = {"\\i": "i", "\\j": "j"}.get(base, base)
+        return base.lstrip("\\") + mark
+    if groups["symbol"]:
+        return _SYMBOLS[groups["symbol"]]
+    if groups["escaped"]:
+        return groups["escaped"]
+    if groups["tie"] or groups["linebreak"]:
+        return " "
+    return ""  # a grouping brace or a style command's name
+
 
 # $...$, $$...$$ and \(...\): an escaped \$ never opens or closes math.
 _MATH_RE = re.compile(r"(?<!\\)\$\$(?:[^$]|\\\$)+?(?<!\\)\$\$|(?<!\\)\$(?:[^$\n]|\\\$)+?(?<!\\)\$|\\\(.+?\\\)")

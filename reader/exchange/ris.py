@@ -10,7 +10,7 @@ import rispy
 from reader.exchange.item import CitationItem, FileLink
 from reader.exchange.keys import assign_keys
 from reader.exchange.names import from_ris_name, to_ris_name
-from reader.parsers.base import ARXIV_URL_RE, DOI_RE, split_arxiv_id
+from reader.ids import ARXIV_URL_RE, DOI_RE, split_arxiv_id
 
 # BibTeX type <-> RIS TY. Reading also accepts the other common spellings.
 _TYPE_TO_RIS = {

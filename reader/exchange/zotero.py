@@ -14,7 +14,7 @@ from typing import Any
 
 from reader.exchange.item import CitationItem, FileLink
 from reader.exchange.names import from_csl_name
-from reader.parsers.base import DOI_RE, split_arxiv_id
+from reader.ids import DOI_RE, split_arxiv_id
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 _TYPES = {

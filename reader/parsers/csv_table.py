@@ -6,6 +6,7 @@ import csv
 import re
 from collections.abc import Iterator
 
+from reader.exchange.item import CitationItem
 from reader.models import ParsedDigest
 from reader.parsers.base import SNIFF_CHARS, DigestParser, ParseError, register
 from reader.parsers.fields import (
@@ -201,7 +202,6 @@ def _single_line(line: str, delimiter: str) -> list[str]:
 def _keep_state(entry, record: dict[str, str]) -> None:
     """A reading list's own columns (this app's CSV export: citation_key, tags, rating, read,
     note) travel as a citation, which the store applies to a paper without state."""
-    from reader.exchange.item import CitationItem  # reader.exchange imports the parsers
 
     tags = [tag.strip() for tag in re.split(r"[;,]", record.get("tags", "")) if tag.strip()]
     rating = record.get("rating", "").strip()

@@ -6,6 +6,9 @@ import json
 import re
 from typing import Any
 
+from reader.exchange.csl import item_from_csl
+from reader.exchange.records import entry_from_item
+from reader.exchange.zotero import is_better_bibtex_json, read_better_bibtex_json
 from reader.models import ParsedDigest
 from reader.parsers.base import DigestParser, ParseError, register
 from reader.parsers.ris import _plain
@@ -50,7 +53,6 @@ def _csl_items(document: Any) -> list[dict]:
 
 
 def _digest(name: str, items: list) -> ParsedDigest:
-    from reader.exchange.records import entry_from_item  # reader.exchange imports the parsers
 
     digest = ParsedDigest(format=name)
     for item in items:
@@ -82,7 +84,6 @@ class CslJsonParser(DigestParser):
         return 0.97 if _csl_items(document) else 0.0
 
     def parse(self, text: str) -> ParsedDigest:
-        from reader.exchange.csl import item_from_csl
 
         records = _csl_items(_load(text))
         if not records:
@@ -98,7 +99,6 @@ class BetterBibtexJsonParser(DigestParser):
     data_format = True
 
     def sniff(self, text: str) -> float:
-        from reader.exchange.zotero import is_better_bibtex_json
 
         if not text.lstrip().startswith("{"):
             return 0.0
@@ -108,7 +108,6 @@ class BetterBibtexJsonParser(DigestParser):
         return 0.97 if is_better_bibtex_json(document) else 0.0
 
     def parse(self, text: str) -> ParsedDigest:
-        from reader.exchange.zotero import is_better_bibtex_json, read_better_bibtex_json
 
         document = _load(text)
         if not is_better_bibtex_json(document):

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import rispy
 
+from reader.exchange.ris import from_ris
 from reader.models import Entry, Paper, ParsedDigest, Sighting
 from reader.parsers.base import (
     ARXIV_ID_VERSION,
@@ -101,7 +102,6 @@ class RisParser(DigestParser):
 
 def _citation(text: str):
     """The record read again by reader.exchange (its own list tags: L1, AB paragraphs)."""
-    from reader.exchange.ris import from_ris  # reader.exchange imports the parsers
 
     try:
         items = from_ris(text)

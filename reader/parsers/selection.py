@@ -179,10 +179,14 @@ def _refuse_when_too_many(text: str) -> None:
         return
     cut = text.rfind("\n\n", SAMPLE_CHARS // 2, SAMPLE_CHARS)
     sample = text[: cut if cut != -1 else SAMPLE_CHARS]
-    chosen = choose(sample)
-    if chosen is None:
-        return
-    estimate = len(chosen.parsed.entries) * len(text) // len(sample)
+    # Every plausible format parses the whole text, so the largest parse sets the memory.
+    most = 0
+    for parser, _ in candidates(sample):
+        try:
+            most = max(most, len(parser.parse(sample).entries))
+        except (ParseError, RecursionError):
+            continue
+    estimate = most * len(text) // len(sample)
     if estimate > 2 * MAX_ENTRIES:
         raise ParseError(f"too many entries: about {estimate:,} (limit {MAX_ENTRIES:,} per file)")
 

@@ -122,6 +122,7 @@ def _add_import(commands, common) -> None:
         "examples:\n  digest-reader import digest.md\n  digest-reader import ~/Digests refs.bib",
     )
     command.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    command.add_argument("--no-fetch", action="store_true", help=NO_FETCH_HELP)
 
 
 def _add_query_options(command: argparse.ArgumentParser) -> None:
@@ -177,10 +178,14 @@ def _add_digests(commands, common) -> None:
 
 
 def _add_watch(commands, common) -> None:
-    _command(
+    command = _command(
         commands, common, "watch",
         "watch the folder without the app: import digests as they arrive (Ctrl+C stops)",
     )
+    command.add_argument("--no-fetch", action="store_true", help=NO_FETCH_HELP)
+
+
+NO_FETCH_HELP = "fetch no details for the new papers, even when `enrich --setting automatic` asks to"
 
 
 def _positive_int(text: str) -> int:
@@ -352,7 +357,8 @@ def cmd_watch(args: argparse.Namespace) -> int:
         return 1
     # None lets the watcher use the library's saved folder, else the default one.
     return run_headless(
-        args.library, args.watch.expanduser() if args.watch else None, json_lines=args.json
+        args.library, args.watch.expanduser() if args.watch else None, json_lines=args.json,
+        fetch=not args.no_fetch,
     )
 
 
@@ -366,12 +372,16 @@ def cmd_import(args: argparse.Namespace) -> int:
         if path.is_file() and is_ignored(path):
             print(f"{PROG}: skipped {path}: hidden, temporary and system files are not imported", file=sys.stderr)
     with open_library(args.library) as library:
+        before = None if args.no_fetch else cli_enrich.newest_paper_id(library)
         results = import_paths(library, list(args.paths), progress=_progress_printer())
-    rows = [import_row(result) for result in results]
-    if args.json:
-        print_json(rows)
-    else:
-        print_import_table(results)
+        rows = [import_row(result) for result in results]
+        if args.json:
+            print_json(rows)
+        else:
+            print_import_table(results)
+        # A failed fetch leaves the exit code to the import: the papers wait for `enrich`.
+        fetched = cli_enrich.fetch_after_import(library, before) if before is not None else None
+    cli_enrich.print_fetched(fetched, args.json)
     return 1 if any(row["status"] == "failed" for row in rows) else 0
 
 

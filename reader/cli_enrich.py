@@ -121,4 +121,35 @@ def _progress():
     return show
 
 
+def newest_paper_id(library) -> int:  # noqa: ANN001
+    """The largest paper id: the papers an import adds come after it."""
+    return library.conn.execute("SELECT coalesce(max(id), 0) FROM papers").fetchone()[0]
+
+
+def fetch_after_import(library, after: int, upto: int | None = None, cancel=None):  # noqa: ANN001
+    """When the library's setting is "automatic" (the app's "Always for new imports"): fetch
+    details for the papers added after paper `after` (up to `upto`). The report, or None."""
+    from reader.config import fetch_setting
+
+    if fetch_setting(library) != "automatic":
+        return None
+    new = [row[0] for row in library.conn.execute(
+        "SELECT id FROM papers WHERE id > ? AND id <= ? ORDER BY id", (after, upto if upto is not None else 2**63 - 1))]
+    if not new:
+        return None
+    from reader.enrich.job import enrich  # loads lxml: only when there is something to fetch
+
+    return enrich(library, ids=new, cancel=cancel)
+
+
+def print_fetched(report, json_out: bool) -> None:  # noqa: ANN001
+    """What `import` fetched: a sentence (on stderr beside JSON, whose shape stays the list of files)."""
+    if report is None:
+        return
+    print(report.summary(), file=sys.stderr if json_out else sys.stdout)
+    if report.error:
+        print(f"digest-reader: error: {report.error}; {len(report.failed)} papers were not fetched"
+              " (run `digest-reader enrich` later)", file=sys.stderr)
+
+
 HANDLERS = {"add": cmd_add, "enrich": cmd_enrich}

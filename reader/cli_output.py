@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from reader.export import stars
+from reader.fetched_facts import categories_in_order, fetched_facts
 from reader.textsafe import clean_value, json_text, one_line, terminal_text
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ def import_row(result: Any) -> dict:
 
 
 def print_import_table(results: list) -> None:
-    """One line per file and its first warnings, then the batch in a sentence."""
+    """One line per file and its first warnings, then (several files) the batch in a sentence."""
     from reader.ingest import report
 
     for result in results:
@@ -67,7 +68,8 @@ def print_import_table(results: list) -> None:
             print(f"    warning: {one_line(note)}")
         if len(notes) > MAX_WARNINGS_SHOWN:
             print(f"    ... and {len(notes) - MAX_WARNINGS_SHOWN} more warnings")
-    print(report.summarize(results) or "no files to import")
+    if len(results) != 1:  # one file's line already says it all
+        print(report.summarize(results) or "no files to import")
 
 
 def print_paper_table(papers: list[dict]) -> None:
@@ -98,9 +100,21 @@ def listed_paper(paper: PaperDetail) -> dict:
 
 
 def shown_paper(paper: PaperDetail) -> dict:
-    """A paper in the `show --json` shape: the list shape plus sightings."""
+    """A paper in the `show --json` shape: the list shape, what fetching details added, sightings."""
     sightings = [{key: getattr(s, key) for key in SIGHTING_KEYS} for s in paper.sightings]
-    return {**listed_paper(paper), "sightings": sightings}
+    return {**listed_paper(paper), **fetched_fields(paper), "sightings": sightings}
+
+
+def fetched_fields(paper: PaperDetail) -> dict:
+    """arXiv's categories (primary first), version and journal reference, and how the last
+    fetch went ("fetched": null when details were never fetched)."""
+    status = paper.fetch_status
+    fetched = {"status": status, "reason": paper.fetch_reason, "tried_at": paper.fetch_tried_at} if status else None
+    return {
+        "categories": categories_in_order(paper.primary_category, paper.categories),
+        "version": paper.version, "updated": paper.updated, "journal_ref": paper.journal_ref,
+        "fetched": fetched,
+    }
 
 
 def listed_digest(digest: DigestRecord) -> dict:
@@ -118,6 +132,7 @@ def paper_text(record: PaperDetail) -> str:
         ("Published", paper["published"]),
         ("arXiv", paper["arxiv_id"]),
         ("DOI", paper["doi"]),
+        *((label, terminal_text(text)) for label, text in fetched_facts(record)),
         *((LINK_LABELS.get(name, name), url) for name, url in (paper["links"] or {}).items() if url),
         ("Rating", stars(paper["rating"])),
         ("Read", "yes" if paper["read"] else "no"),

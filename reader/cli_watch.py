@@ -34,8 +34,10 @@ def run_headless(
     debounce: float = 1.0,
     force_polling: bool = False,
     poll_interval: float = 1.0,
+    fetch: bool = True,
 ) -> int:
-    """Watch until Ctrl+C, SIGTERM or `stop_event`, importing each finished file.
+    """Watch until Ctrl+C, SIGTERM or `stop_event`, importing each finished file (and, when
+    the library's fetch setting is "automatic" and `fetch`, the new papers' details).
 
     One line per event goes to `log` (stdout); errors go to `error` (by default stderr,
     as "digest-reader: error: ..."). With json_lines, each line is a JSON object with an
@@ -67,7 +69,7 @@ def run_headless(
             except OSError as exc:
                 out.error(f"cannot create the watched folder {exc.filename}: {exc.strerror or exc}")
                 return 1
-            session = _HeadlessSession(library_folder, folder, out)
+            session = _HeadlessSession(library_folder, folder, out, fetch)
             session.run(stop, debounce=debounce, force_polling=force_polling, poll_interval=poll_interval)
         return 0
     finally:
@@ -152,10 +154,18 @@ def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
 class _HeadlessSession:
     """The watcher feeding the job queue, logging one line per import."""
 
-    def __init__(self, library_folder: Path, folder: Path, out: WatchOutput) -> None:
+    def __init__(self, library_folder: Path, folder: Path, out: WatchOutput, fetch: bool = True) -> None:
         self.library_folder = library_folder
         self.folder = folder
         self.out = out
+        self.fetch = fetch
+        # Details are fetched on a queue (and connection) of their own: arXiv's pace of one
+        # request per 3 s must not hold up the next digest.
+        self._fetcher = JobQueue(
+            lambda: Library(self.library_folder), on_finished=self._log_fetched,
+            on_open_failed=lambda exc: self.out.error(str(exc)), name="digest-fetch",
+        )
+        self._cancel_fetch = threading.Event()
         self.counts: Counter[str] = report.tally([])
         # The library is opened on the queue's thread, which alone uses it.
         self._queue = JobQueue(
@@ -169,6 +179,7 @@ class _HeadlessSession:
             exclude=[self.library_folder], **watch_options,
         )
         self._queue.start()
+        self._fetcher.start()
         watcher.start()
         try:
             self._catch_up(watcher, stop)
@@ -177,12 +188,34 @@ class _HeadlessSession:
         finally:
             watcher.stop()
             self._queue.stop()
+            self._cancel_fetch.set()  # what was not fetched waits for the next run
+            self._fetcher.stop()
         self.out.event("stopped", f"stopped: {report.counts_text(self.counts)}", **self.counts)
 
     def _queue_import(self, path: Path) -> bool:
         # background: stopping drops what waits; the next start catches up on it.
-        job = self._queue.submit(lambda lib: import_file(lib, path), key=path, background=True)
+        job = self._queue.submit(lambda lib: self._import(lib, path), key=path, background=True)
         return job is not None
+
+    def _import(self, library: Library, path: Path) -> ImportResult:
+        from reader.cli_enrich import fetch_after_import, newest_paper_id
+
+        before = newest_paper_id(library) if self.fetch else None
+        result = import_file(library, path)
+        if before is not None and result.new:
+            upto = newest_paper_id(library)
+            self._fetcher.submit(lambda lib: fetch_after_import(lib, before, upto, self._cancel_fetch))
+        return result
+
+    def _log_fetched(self, job: Job) -> None:
+        report = job.result
+        if job.error is not None:
+            self.out.error(f"could not fetch details: {job.error}")
+        elif report is not None:
+            self.out.event("fetched", one_line(report.summary()), **report.as_json())
+            if report.error:
+                self.out.error(f"{report.error}; {len(report.failed)} papers were not fetched"
+                               " (run `digest-reader enrich` later)")
 
     def _catch_up(self, watcher: FolderWatcher, stop: threading.Event) -> None:
         queued = sum(self._queue_import(path) for path in watcher.catch_up())

@@ -15,6 +15,9 @@ WATCH_FOLDER_SETTING = "watch_folder"
 # Whether the app fetches missing details from arXiv and Crossref: off, ask or automatic.
 FETCH_SETTING = "fetch_details"
 FETCH_CHOICES = ("off", "ask", "automatic")
+# The contact address Crossref's polite pool asks for (re-exported by reader.enrich.job);
+# here so the Settings dialog reads it without loading the API clients.
+MAILTO_SETTING = "crossref_mailto"
 
 
 def default_library_dir() -> Path:

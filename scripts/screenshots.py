@@ -13,6 +13,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT.parent / "shared" / "digests"
+# Two real-world digests from the corpus beside the samples: authors, dates and papers that
+# several digests mention, as a library a few weeks old has. Read in place, never copied in.
+CORPUS = [ROOT.parent / "shared" / "corpus" / name
+          for name in ("03_talkingface-daily_bullets.md", "05_mlpotw_weekly-tables.md")]
+# The paper the main window shows: in two digests, with authors, a date and an abstract.
+FEATURED = 'title:"MLE-bench" seen:>=2 has:abstract'
 
 
 def _reexec_under_xvfb() -> None:
@@ -57,10 +63,12 @@ def main() -> int:
     app = get_app()
     with tempfile.TemporaryDirectory(prefix="digest-reader-shots-") as tmp:
         tmp_path = Path(tmp)
+        # The window shows ~/Library and ~/Digests, not a temporary path.
+        os.environ["HOME"] = str(tmp_path / "new-user")
         settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
         settings.setValue("view/theme", "light")
 
-        empty = build_window(tmp_path / "empty-library", tmp_path / "Digests-empty", settings)
+        empty = build_window(tmp_path / "new-user" / "Library", tmp_path / "new-user" / "Digests", settings)
         empty.resize(1280, 800)
         empty.show()
         _settle(app)
@@ -68,14 +76,17 @@ def main() -> int:
         empty.close()
         empty.shutdown()
 
+        os.environ["HOME"] = tmp
         watch = tmp_path / "Digests"
         watch.mkdir()
-        for sample in sorted(SAMPLES.glob("0*.txt")):
+        digests = [*sorted(SAMPLES.glob("0*.txt")), *(path for path in CORPUS if path.is_file())]
+        for sample in digests:
             shutil.copy(sample, watch)
         window = build_window(tmp_path / "Library", watch, settings)
         window.resize(1400, 860)
         window.show()
-        _wait(app, lambda: window.model.total() >= 400 and not window.worker.is_busy() and window._import_total == 0)
+        _wait(app, lambda: len(window.reader_library.digests()) >= len(digests)
+              and not window.worker.is_busy() and not window.imports.importing())
         _decorate(window, app)
         _wait(app, lambda: bool(window.detail.related_ids()))
         _settle(app, 0.8)
@@ -109,8 +120,12 @@ def _decorate(window, app) -> None:
     """Some user state so the list shows read marks, stars and tags like a real library."""
     library = window.reader_library
     # A paper seen in two digests, so the detail shows a timeline.
-    ids = library.paper_ids("seen:>=2 has:abstract")[:1] or library.paper_ids("")[:1]
-    rows = library.paper_ids("")
+    ids = (library.paper_ids(FEATURED)[:1] or library.paper_ids("seen:>=2 has:abstract")[:1]
+           or library.paper_ids("")[:1])
+    # Its neighbours in the list (sorted by date below) get read marks, stars and a tag.
+    by_date = library.paper_ids("", sort="published", descending=True)
+    at = by_date.index(ids[0]) if ids[0] in by_date else 0
+    rows = [paper for paper in by_date[max(0, at - 9) : at + 9] if paper != ids[0]]
     window.worker.submit(lambda lib: lib.set_read(rows[3:9], True))
     window.worker.submit(lambda lib: lib.set_rating(rows[1:3], 4))
     window.worker.submit(lambda lib: lib.set_rating(ids, 5))
@@ -122,6 +137,12 @@ def _decorate(window, app) -> None:
         lambda lib: lib.set_note(ids[0], "Compare with **last week's** baseline.\n\n- check the ablations"),
         changes=ids,
     )
+    _wait(app, lambda: not window.worker.is_busy())
+    from PySide6.QtCore import Qt
+
+    from reader.gui.paper_model import COL_DATE
+
+    window.table.sortByColumn(COL_DATE, Qt.SortOrder.DescendingOrder)  # newest first, as a reader looks
     _wait(app, lambda: not window.worker.is_busy())
     window.select_paper(ids[0])
 

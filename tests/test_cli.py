@@ -33,6 +33,7 @@ PAPER_KEYS = {
 }
 LINK_KEYS = {"abs", "pdf", "code"}
 SIGHTING_KEYS = {"file", "format", "position", "score", "headline", "summary", "topic"}
+FETCHED_KEYS = {"categories", "version", "updated", "journal_ref", "fetched"}  # show only
 DIGEST_KEYS = {"file", "format", "status", "entries", "error", "imported_at"}
 
 
@@ -177,7 +178,8 @@ def test_user_state_commands_show_up_in_list_and_show(sample_library):
     assert noted["note"].strip() == "Compare with *Ego4D*."
 
     shown = run_json(library, "show", str(first))
-    assert set(shown) == PAPER_KEYS | {"sightings"}
+    assert set(shown) == PAPER_KEYS | FETCHED_KEYS | {"sightings"}
+    assert (shown["categories"], shown["fetched"]) == ([], None)  # never fetched
     assert shown["sightings"] and all(set(s) == SIGHTING_KEYS for s in shown["sightings"])
     assert (shown["tags"], shown["rating"], shown["read"]) == (["to-read"], 4, True)
     assert [p["id"] for p in run_json(library, "list", "tag:to-read", "rating:>=4")] == [first]

@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from reader.config import FETCH_CHOICES, FETCH_SETTING, fetch_setting  # noqa: F401  (re-exported)
+from reader.config import FETCH_CHOICES, FETCH_SETTING, MAILTO_SETTING, fetch_setting  # noqa: F401  (re-exported)
 from reader.enrich.arxiv import ARXIV_MIN_INTERVAL, DEFAULT_ARXIV_API, ArxivClient, ArxivRecord, split_version
 from reader.enrich.crossref import CROSSREF_INTERVAL, DEFAULT_CROSSREF_API, CrossrefClient, CrossrefRecord
 from reader.enrich.http import Cancelled, FetchError, HttpClient
@@ -20,9 +20,6 @@ ARXIV_ENV = "DIGEST_READER_ARXIV_API"
 CROSSREF_ENV = "DIGEST_READER_CROSSREF_API"
 DELAY_ENV = "DIGEST_READER_API_DELAY"
 MAILTO_ENV = "DIGEST_READER_MAILTO"
-# Library settings: whether new imports are completed (off / ask / automatic), and the
-# contact address Crossref's polite pool asks for.
-MAILTO_SETTING = "crossref_mailto"
 # A "not found" or a title search is asked again after this long: the paper may appear.
 RETRY_AFTER = timedelta(days=1)
 
@@ -364,9 +361,12 @@ class AddResult:
     title: str | None = None
     identifier: str | None = None  # "arXiv:2401.00001" or "doi:10.…"
     error: str | None = None
+    merges: list[int] = field(default_factory=list)  # merge_log ids, for undo (not in the JSON)
 
     def as_json(self) -> dict:
-        return asdict(self)
+        shown = asdict(self)
+        del shown["merges"]
+        return shown
 
 
 def lookup(text: str, clients: Clients) -> tuple[str, Any]:
@@ -394,7 +394,14 @@ def store_added(library: Any, text: str, identifier: str, record: Any) -> AddRes
     applied = store.add_record(record, RULES)
     status = "added" if applied.created else ("updated" if applied.changed or applied.merges else "unchanged")
     title = library.get_paper(applied.paper_id).title
-    return AddResult(text, status, applied.paper_id, title, identifier)
+    return AddResult(text, status, applied.paper_id, title, identifier, merges=list(applied.merges))
+
+
+def store_added_undoably(library: Any, text: str, identifier: str, record: Any) -> tuple[AddResult, dict | None]:
+    """store_added(), with what undo needs: the completed paper's fields as they were (None: new)."""
+    found = library.enrichment.holder(record)
+    before = library.enrichment.completed_fields(found) if found is not None else None
+    return store_added(library, text, identifier, record), before
 
 
 def add_paper(library: Any, text: str, *, clients: Clients | None = None) -> AddResult:

@@ -79,10 +79,22 @@ def _split_commas(name: str) -> list[str]:
     return parts
 
 
+# A digest's "Yuwei Guo et.al." is kept as one author "Yuwei Guo et al."; the names of
+# a citation are the name before it ("and others" in BibTeX), never "et" and "al.".
+_ET_AL_RE = re.compile(r"\s*,?\s+et\.?\s*al(?:ii|ia)?\.?$", re.IGNORECASE)
+
+
+def strip_et_al(display: str) -> tuple[str, bool]:
+    """`display` without a trailing "et al." and whether it had one."""
+    name = _ET_AL_RE.sub("", display.strip())
+    return (name, True) if name and name != display.strip() else (display, False)
+
+
 def parse_name(display: str) -> NameParts:
     """Parts of a display name: "First von Last", "First von Last, Jr.", "von Last, First",
-    "von Last, Jr., First", "{Organisation}" or a recognised organisation's plain name."""
-    name = " ".join(display.split())
+    "von Last, Jr., First", "{Organisation}" or a recognised organisation's plain name
+    ("First Last et al." is read as "First Last")."""
+    name = " ".join(strip_et_al(display)[0].split())
     if _is_braced_whole(name):
         return NameParts(last=name[1:-1].strip(), corporate=True)
     if is_corporate(name):
@@ -146,8 +158,11 @@ def to_bibtex_name(display: str) -> str:
 
 
 def join_bibtex_names(names: list[str]) -> str:
-    """The `author` field body for `names`."""
-    return " and ".join(to_bibtex_name(n) for n in names if n.strip())
+    """The `author` field body for `names` ("… and others" after a "Name et al.")."""
+    body = " and ".join(to_bibtex_name(n) for n in names if n.strip())
+    if body and any(strip_et_al(n)[1] for n in names):
+        body += " and others"
+    return body
 
 
 def split_bibtex_names(value: str) -> list[str]:

@@ -1,4 +1,4 @@
-"""Undoable changes (read, rating, tags, note, archive, delete), run through the library worker."""
+"""Undoable changes (read, rating, tags, note, archive, delete, merge, add), run through the library worker."""
 
 from __future__ import annotations
 
@@ -194,3 +194,49 @@ class MergeCommand(QUndoCommand):
     def undo(self) -> None:
         ids = list(reversed(self.log_ids))  # the last merge first: each restores what the next left
         self.worker.submit(lambda lib: [lib.enrichment.undo_merge(i) for i in ids])
+
+
+class AddPaperCommand(QUndoCommand):
+    """A paper added by identifier (Add paper…, paste), already stored when pushed: undo deletes
+    it if it was new, or puts back the fields it completed (and splits what it merged)."""
+
+    def __init__(self, worker: Any, result: Any, before: dict | None, record: Any) -> None:
+        verb = "Add" if result.status == "added" else "Complete"
+        super().__init__(f"{verb} “{short_title(result.title)}”")
+        self.worker = worker
+        self.paper_id = int(result.paper_id)
+        self.created = result.status == "added"
+        self.before = before  # the completed paper's fields (store.enrichment.completed_fields)
+        self.record = record
+        self.merges = list(result.merges)
+        self.removed: DeletedPapers | None = None  # the new paper's rows, while undone
+        self._stored = True  # stored already: the push's redo has nothing to do
+
+    def redo(self) -> None:
+        if self._stored:
+            self._stored = False
+            return
+
+        def job(lib: "Library") -> None:
+            from reader.enrich.job import RULES
+
+            if self.removed is not None:  # the same paper back, id and citation key included
+                lib.restore_papers(self.removed)
+                self.removed = None
+            for log_id in self.merges:
+                lib.enrichment.redo_merge(log_id)
+            if not self.created:
+                lib.enrichment.apply_record(self.paper_id, self.record, "added", RULES)
+
+        self.worker.submit(job)
+
+    def undo(self) -> None:
+        def job(lib: "Library") -> None:
+            for log_id in reversed(self.merges):  # the last merge first, as MergeCommand does
+                lib.enrichment.undo_merge(log_id)
+            if self.created:
+                self.removed = lib.delete_papers([self.paper_id])
+            elif self.before is not None:
+                lib.enrichment.restore_completed(self.paper_id, self.before)
+
+        self.worker.submit(job)  # no ids: the list is re-read

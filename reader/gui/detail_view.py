@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reader.fetched_facts import fetched_facts
 from reader.gui import icons
 from reader.gui.citations import CitationKeyField
 from reader.gui.markdown_render import MarkdownRenderer
@@ -101,9 +102,12 @@ class DetailView(QWidget):
         self.title_label.setObjectName("detailTitle")
         self.authors_label = plain_label()
         self.meta_label = plain_label(muted=True)
+        self.fetched_label = plain_label(muted=True)  # categories, version, journal; why unresolved
+        self.fetched_label.setObjectName("fetchedFacts")
         layout.addWidget(self.title_label)
         layout.addWidget(self.authors_label)
         layout.addWidget(self.meta_label)
+        layout.addWidget(self.fetched_label)
         self.key_field = CitationKeyField(self.body)  # its key_requested: main_window wires it
         layout.addWidget(self.key_field)
         layout.addSpacing(4)
@@ -312,6 +316,9 @@ class DetailView(QWidget):
         if paper.doi:
             meta.append(f"DOI {paper.doi}")
         self.meta_label.setText(clip(" · ".join(meta), MAX_LINE_CHARS) or "No date or identifier given")
+        fetched = "\n".join(clip(f"{label}: {text}", MAX_LINE_CHARS) for label, text in fetched_facts(paper))
+        self.fetched_label.setText(fetched)
+        self.fetched_label.setVisible(bool(fetched))
 
     def _show_links(self, links: dict[str, str | None]) -> None:
         for kind, button in self.link_buttons.items():

@@ -79,7 +79,7 @@ class Dialogs(QObject):
         from reader.gui.settings_dialog import SettingsDialog
 
         window = self.window
-        dialog = SettingsDialog(window.settings, window.watch_dir, window.library_dir, window)
+        dialog = SettingsDialog(window.settings, window.watch_dir, window.library_dir, window, window.reader_library)
         if dialog.exec():
             self.apply_settings(dialog.values())
 
@@ -89,6 +89,14 @@ class Dialogs(QObject):
             self.window.set_watch_dir(values.watch_dir)
         self.window.apply_theme(values.theme)
         self.window.apply_detail_font()
+        if values.fetch_details is not None:
+            self.window.enrichment.set_fetch_setting(values.fetch_details)
+            self.window.enrichment.refresh_offer()  # after the write: the menu's check and the bar follow
+        if values.crossref_mailto is not None:
+            from reader.config import MAILTO_SETTING
+
+            mailto = values.crossref_mailto or None
+            self.window.worker.submit(lambda lib: lib.set_setting(MAILTO_SETTING, mailto), notify=False)
 
     def open_stats(self) -> None:
         """Count on the worker (it reads every paper), then show the dialog."""

@@ -78,8 +78,9 @@ class FetchBar(QFrame):
 
     def offer(self, count: int) -> None:
         self.count = count
-        self.label.setText(f"{count_text(count)} lack details (authors, dates, abstracts). "
-                           f"Fetch details for {count_text(count)} from arXiv?")
+        lack = "It lacks" if count == 1 else "They lack"
+        self.label.setText(f"Fetch details for {count_text(count)} from arXiv? "
+                           f"{lack} authors, dates or abstracts.")
         self.setToolTip("The papers' ids and titles are sent to export.arxiv.org (and DOIs to "
                         "api.crossref.org); nothing else leaves this computer.")
         self.show()
@@ -91,6 +92,7 @@ class AddPaperDialog(QDialog):
     def __init__(self, parent: QWidget | None = None, text: str = "") -> None:
         super().__init__(parent)
         self.setWindowTitle("Add paper")
+        self.setMinimumWidth(460)  # the hint in three lines, not six
         hint = QLabel("An arXiv id or URL, a DOI or doi.org URL, or a Hugging Face or alphaXiv papers URL; "
                       "several, one per line. Their details come from arXiv or Crossref.", self)
         hint.setWordWrap(True)
@@ -331,12 +333,15 @@ class Enrichment(QObject):
         if job.error is not None:
             self._status(f"Could not add {text}: {job.error}")
             return
-        from reader.enrich.job import store_added
+        from reader.enrich.job import store_added_undoably
 
         identifier, record = job.result
-        self.worker.submit(lambda lib: store_added(lib, text, identifier, record), done=self._added)
+        self.worker.submit(lambda lib: store_added_undoably(lib, text, identifier, record),
+                           done=lambda stored: self._added(*stored, record))
 
-    def _added(self, result: Any) -> None:
+    def _added(self, result: Any, before: dict | None, record: Any) -> None:
+        if result.status != "unchanged":  # Edit › Undo takes it out again
+            self.undo_stack.push(commands.AddPaperCommand(self.worker, result, before, record))
         verb = {"added": "Added", "updated": "Completed", "unchanged": "Already in the library:"}[result.status]
         self._status(f"{verb} “{commands.short_title(result.title)}”")
         self.papers.reveal(result.paper_id)

@@ -60,6 +60,7 @@ class PaperListController(QObject):
         self._auto_order = False
         self._all_selected_query: str | None = None  # Ctrl+A: every paper of this query
         self.reader: Any = None  # a ReadThread: searches typed in the box run there
+        self._background = BackgroundSearch(self)
         self._mark_read_timer = QTimer(self)
         self._mark_read_timer.setSingleShot(True)
         self._mark_read_timer.setInterval(MARK_READ_DELAY_MS)
@@ -158,6 +159,7 @@ class PaperListController(QObject):
         at once, or (typing) counted and read on the reader thread, the latest query winning."""
         if self.reader is not None:
             self.reader.cancel("search")  # this query replaces any search still running
+        self._background.pending = False
         try:
             if self._search is None:  # first: an error names the user's own text
                 self._search = Search.parse(self._search_text)
@@ -179,20 +181,11 @@ class PaperListController(QObject):
         self._restore_current()  # the paper being read stays selected if still listed
 
     def _search_in_background(self, query: Search) -> None:
-        sort, descending, page = self.model.page_order()
+        self._background.run(query)
 
-        def job(lib: Any) -> tuple[int, list]:
-            total = lib.count(query)
-            return total, lib.rows(query, sort=sort, descending=descending, limit=page)
-
-        def done(result: tuple[int, list]) -> None:
-            if self.model.page_order() != (sort, descending, page):
-                self._apply_query()  # the order changed meanwhile: read it here
-                return
-            self.model.show_result(query, *result)
-            self._show_query(query)
-
-        self.reader.submit("search", job, done)
+    def searching(self) -> bool:
+        """Whether a typed search is still being read on the reader thread."""
+        return self._background.pending
 
     def reveal(self, paper_id: int) -> None:
         """Select a paper (a related one); clear the filter if it hides it."""
@@ -424,3 +417,38 @@ def as_bool(value: Any) -> bool:
     if isinstance(value, str):
         return value.lower() in ("1", "true", "yes", "on")
     return bool(value)
+
+
+class BackgroundSearch:
+    """A typed search counted and read on the reader thread; only the latest one is shown."""
+
+    def __init__(self, controller: PaperListController) -> None:
+        self.controller = controller
+        self.pending = False
+        self._ticket: object | None = None
+
+    def run(self, query: Search) -> None:
+        controller, model = self.controller, self.controller.model
+        sort, descending, page = model.page_order()
+        ticket = self._ticket = object()
+        self.pending = True
+
+        def job(lib: Any) -> tuple[int, list]:
+            total = lib.count(query)
+            return total, lib.rows(query, sort=sort, descending=descending, limit=page)
+
+        def done(result: tuple[int, list]) -> None:
+            if self._ticket is ticket:
+                self.pending = False
+            if model.page_order() != (sort, descending, page):
+                controller._apply_query()  # the order changed meanwhile: read it here
+                return
+            model.show_result(query, *result)
+            controller._show_query(query)
+
+        def failed(_error: BaseException) -> None:
+            if self._ticket is ticket and self.pending:
+                controller._apply_query()  # read it here, where an error reaches the search box
+
+        controller.reader.submit("search", job, done, failed)
+

@@ -27,6 +27,7 @@ class ReadRequest:
     serial: int = 0
     result: object = None
     error: BaseException | None = field(default=None, repr=False)
+    failed: Callable[[BaseException], None] | None = None  # failed(error), on the GUI thread
 
 
 class ReadThread(QObject):
@@ -48,12 +49,15 @@ class ReadThread(QObject):
         self._finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
         self._thread.start()
 
-    def submit(self, kind: str, job: Callable[[Any], object], done: Callable[[object], None]) -> int:
+    def submit(
+        self, kind: str, job: Callable[[Any], object], done: Callable[[object], None],
+        failed: Callable[[BaseException], None] | None = None,
+    ) -> int:
         """Queue job (replacing the waiting one of its kind, interrupting the running one);
-        returns the request's serial number."""
+        returns the request's serial number. `failed` hears of an error, else it is logged."""
         with self._lock:
             self._serial += 1
-            request = ReadRequest(kind, job, done, self._serial)
+            request = ReadRequest(kind, job, done, self._serial, failed=failed)
             self._waiting[kind] = request
             self._latest[kind] = request.serial
             running = self._running
@@ -118,5 +122,7 @@ class ReadThread(QObject):
             return  # a newer request of its kind was made meanwhile
         if request.error is not None:
             log.error("read job failed", exc_info=request.error)
+            if request.failed is not None:
+                request.failed(request.error)
             return
         request.done(request.result)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import (
@@ -27,11 +29,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reader.config import MAILTO_SETTING, fetch_setting
+
+if TYPE_CHECKING:
+    from reader.gui.library_protocol import LibraryView
+
 THEME_LABELS = (("system", "Follow the system"), ("light", "Light"), ("dark", "Dark"))
 EXPORT_FORMATS = (
     ("bibtex", "BibTeX"), ("ris", "RIS (Zotero, EndNote)"), ("csl-json", "CSL-JSON"),
     ("json", "JSON (full backup)"), ("csv", "CSV"), ("markdown", "Markdown"),
 )
+# reader.config.FETCH_CHOICES in the words of File › Fetch details for new imports.
+FETCH_LABELS = (("off", "Never"), ("ask", "Ask first"), ("automatic", "Automatically for new imports"))
+_MAILTO_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 @dataclass
@@ -41,6 +51,9 @@ class SettingsValues:
     mark_read: bool
     theme: str
     detail_font_size: int
+    # Library settings (None: the dialog had no library to show them from; leave them be).
+    fetch_details: str | None = None
+    crossref_mailto: str | None = None  # "" clears it
 
 
 class _FolderField(QWidget):
@@ -72,10 +85,13 @@ class _FolderField(QWidget):
 
 
 class SettingsDialog(QDialog):
-    """Watched folder, library location (on restart), reading, theme and font size."""
+    """Watched folder, library location (on restart), reading, theme and font size, and
+    fetching details (the library's own settings, when given its `library`)."""
 
-    def __init__(self, settings: QSettings, watch_dir: Path | None, library_dir: Path, parent: QWidget | None = None) -> None:
+    def __init__(self, settings: QSettings, watch_dir: Path | None, library_dir: Path, parent: QWidget | None = None,
+                 library: LibraryView | None = None) -> None:
         super().__init__(parent)
+        self._library = library
         self.setWindowTitle("Settings")
         self.settings = settings
         self.watch_field = _FolderField(watch_dir, "Watched folder", self)
@@ -102,6 +118,7 @@ class SettingsDialog(QDialog):
         form.addRow("Reading:", self.mark_read)
         form.addRow("Theme:", self.theme)
         form.addRow("Detail font size:", self.font_size)
+        self._add_fetch_rows(form)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -110,17 +127,52 @@ class SettingsDialog(QDialog):
         layout.addWidget(buttons)
         self._library_dir = library_dir
 
+    def _add_fetch_rows(self, form: QFormLayout) -> None:
+        self.fetch = QComboBox(self)
+        self.fetch.setObjectName("fetchDetails")
+        for key, label in FETCH_LABELS:
+            self.fetch.addItem(label, key)
+        self.mailto = QLineEdit(self)
+        self.mailto.setObjectName("crossrefMailto")
+        self.mailto.setPlaceholderText("you@example.org (optional)")
+        self.mailto.setToolTip("Sent with every Crossref request, as Crossref asks of polite clients.")
+        if self._library is not None:
+            self.fetch.setCurrentIndex(max(0, self.fetch.findData(fetch_setting(self._library))))
+            self.mailto.setText(str(self._library.get_setting(MAILTO_SETTING) or ""))
+        self.fetch.setEnabled(self._library is not None)
+        self.mailto.setEnabled(self._library is not None)
+        hint = QLabel("Ids and titles go to export.arxiv.org, DOIs to api.crossref.org; "
+                      "nothing is fetched while this is Never.", self)
+        hint.setWordWrap(True)
+        hint.setEnabled(False)
+        self.mailto_error = QLabel(self)
+        self.mailto_error.setObjectName("mailtoError")
+        self.mailto_error.setTextFormat(Qt.TextFormat.PlainText)
+        self.mailto_error.hide()
+        form.addRow("Fetch details:", self.fetch)
+        form.addRow("", hint)
+        form.addRow("Crossref contact:", self.mailto)
+        form.addRow("", self.mailto_error)
+
     def values(self) -> SettingsValues:
+        has_library = self._library is not None
         return SettingsValues(
             watch_dir=self.watch_field.path(),
             library_dir=self.library_field.path() or self._library_dir,
             mark_read=self.mark_read.isChecked(),
             theme=str(self.theme.currentData()),
             detail_font_size=self.font_size.value(),
+            fetch_details=str(self.fetch.currentData()) if has_library else None,
+            crossref_mailto=self.mailto.text().strip() if has_library else None,
         )
 
     def accept(self) -> None:
         values = self.values()
+        if values.crossref_mailto and not _MAILTO_RE.fullmatch(values.crossref_mailto):
+            self.mailto_error.setText(f"Not an e-mail address: {values.crossref_mailto}")
+            self.mailto_error.show()
+            self.mailto.setFocus()
+            return
         self.settings.setValue("reading/markReadAfterDelay", values.mark_read)
         self.settings.setValue("view/theme", values.theme)
         self.settings.setValue("view/detailFontSize", values.detail_font_size)

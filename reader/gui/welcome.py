@@ -64,7 +64,11 @@ class WelcomePage(QWidget):
         if folder is None:
             where = "No folder is being watched."
         else:
-            where = f"Save or copy paper digests into your watched folder:\n{folder}\nand they appear here on their own."
+            try:  # as the status bar shows it: ~/Digests
+                shown = "~/" + str(Path(folder).relative_to(Path.home()))
+            except ValueError:
+                shown = str(folder)
+            where = f"Save or copy paper digests into your watched folder:\n{shown}\nand they appear here on their own."
         self.body.setText(
             f"{where}\n\nYou can also import digest files with “Import files…”, "
             "or drag and drop them onto this window."

@@ -9,7 +9,7 @@ from typing import Any
 
 from reader.store.citations import assign_missing_keys, bib_of, papers_with_state, put_state
 from reader.store.db import Database
-from reader.store.merge import fts_values, normalize_arxiv_id, title_key
+from reader.store.merge import index_papers, normalize_arxiv_id, title_key
 
 MARKER = "digest_reader_backup"  # the top-level key that tells a backup from any JSON digest
 VERSION = 1
@@ -147,11 +147,7 @@ def _insert_paper(conn: sqlite3.Connection, paper: dict, columns: set[str]) -> i
     )
     paper_id = cursor.lastrowid
     # New papers have no FTS insert trigger since schema v3: the writer adds the row.
-    conn.execute(
-        "INSERT INTO papers_fts (rowid, title, authors, abstract) VALUES (?, ?, ?, ?)",
-        fts_values({"id": paper_id, "title": values["title"], "authors": authors,
-                    "abstract": values.get("abstract")}),
-    )
+    index_papers(conn, [paper_id])
     return paper_id
 
 

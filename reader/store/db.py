@@ -211,6 +211,12 @@ class Database:
                     continue  # another process opening the library ran this step first
                 migrations.MIGRATIONS[number](self.conn)
                 self.conn.execute(f"PRAGMA user_version = {number + 1}")
+        if any(n + 1 in migrations.COMPACT_AFTER for n in range(version, latest)):
+            # Give back the pages a migration freed (v8: the FTS copy of the text, a fifth of
+            # the file). Not needed for the library to work: a busy or full disk skips it.
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.execute("VACUUM")
+                self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the WAL held it all
 
     def _backup(self, version: int) -> None:
         """Copy the library to `library.sqlite3.bak-v<version>` before migrating it: written

@@ -10,7 +10,7 @@ from typing import Any, Protocol
 
 from reader.store import state
 from reader.store.db import Database, chunks, marks, now_iso, rows
-from reader.store.merge import fts_values, title_key
+from reader.store.merge import index_papers, title_key
 from reader.store.records import DeletedPapers, UserState
 
 # The paper's own fields a fetched record may change (reader.enrich.merge.ARXIV_FIELDS).
@@ -228,14 +228,9 @@ def add_record(db: Database, record: Any, rules: MergeRules, source: str = "adde
     arxiv_id = getattr(record, "arxiv_id", None)
     doi = getattr(record, "doi", None)
     with db.transaction() as conn:
-        found = conn.execute("SELECT id FROM papers WHERE arxiv_id = ?", (arxiv_id,)).fetchone()
-        if found is None and doi:
-            found = conn.execute(
-                "SELECT id FROM papers WHERE doi = ? AND (arxiv_id IS NULL OR arxiv_id = ?) ORDER BY id",
-                (doi, arxiv_id),
-            ).fetchone()
-        if found:
-            return apply_record(db, found[0], record, source, rules)
+        found = holder(conn, record)
+        if found is not None:
+            return apply_record(db, found, record, source, rules)
         paper_id = _create(conn, record.title or arxiv_id or doi)
         applied = apply_record(db, paper_id, record, source, rules)
         applied.created = True
@@ -245,15 +240,50 @@ def add_record(db: Database, record: Any, rules: MergeRules, source: str = "adde
     return applied
 
 
+def holder(conn: sqlite3.Connection, record: Any) -> int | None:
+    """The paper add_record() completes: the one with the record's arXiv id, else with its DOI and no other id."""
+    arxiv_id = getattr(record, "arxiv_id", None)
+    doi = getattr(record, "doi", None)
+    found = conn.execute("SELECT id FROM papers WHERE arxiv_id = ?", (arxiv_id,)).fetchone()
+    if found is None and doi:
+        found = conn.execute(
+            "SELECT id FROM papers WHERE doi = ? AND (arxiv_id IS NULL OR arxiv_id = ?) ORDER BY id",
+            (doi, arxiv_id),
+        ).fetchone()
+    return found[0] if found else None
+
+
+def completed_fields(conn: sqlite3.Connection, paper_id: int) -> dict | None:
+    """A paper's fetched fields and enrichment status, for undoing a completion (None: no such paper)."""
+    paper = _paper(conn, paper_id)
+    if paper is None:
+        return None
+    status = rows(conn, "SELECT status, reason, source, tried_at FROM enrich_status WHERE paper_id = ?", (paper_id,))
+    return {"fields": {name: paper[name] for name in FIELDS}, "status": status[0] if status else None}
+
+
+def restore_completed(db: Database, paper_id: int, before: Mapping[str, Any]) -> None:
+    """Put back what completed_fields() read; the user's state and the sightings stay as they are."""
+    with db.transaction() as conn:
+        if _paper(conn, paper_id) is None:
+            return
+        _write(conn, paper_id, before["fields"])
+        conn.execute("DELETE FROM enrich_status WHERE paper_id = ?", (paper_id,))
+        status = before["status"]
+        if status:
+            conn.execute(
+                "INSERT INTO enrich_status (paper_id, status, reason, source, tried_at) VALUES (?, ?, ?, ?, ?)",
+                (paper_id, status["status"], status["reason"], status["source"], status["tried_at"]),
+            )
+
+
 def _create(conn: sqlite3.Connection, title: str) -> int:
     cursor = conn.execute(
         "INSERT INTO papers (title, title_key, authors, added) VALUES (?, ?, '[]', ?)",
         (title, title_key(title), now_iso()),
     )
-    record = {"id": cursor.lastrowid, "title": title, "authors": [], "abstract": None}
     # No insert trigger since schema v3: the writer puts the FTS row in.
-    conn.execute("INSERT INTO papers_fts (rowid, title, authors, abstract) VALUES (?, ?, ?, ?)",
-                 fts_values(record))
+    index_papers(conn, [cursor.lastrowid])
     return cursor.lastrowid
 
 
@@ -399,3 +429,12 @@ class EnrichmentStore:
 
     def merge_log(self) -> list[MergeRecord]:
         return merge_log(self._db.conn)
+
+    def holder(self, record: Any) -> int | None:
+        return holder(self._db.conn, record)
+
+    def completed_fields(self, paper_id: int) -> dict | None:
+        return completed_fields(self._db.conn, paper_id)
+
+    def restore_completed(self, paper_id: int, before: Mapping[str, Any]) -> None:
+        restore_completed(self._db, paper_id, before)

@@ -293,3 +293,81 @@ def _v6_enrichment(conn: sqlite3.Connection) -> None:
 
 # Number 6 whatever order the steps were appended to this file in (v7 and later append).
 MIGRATIONS.insert(5, _v6_enrichment)
+
+
+# v8: a lean full-text index (issue 15). papers_fts kept a second copy of every title,
+# author list and abstract; it becomes an external-content table over `papers` itself (the
+# index only: the text stays in `papers`). It indexes the authors' JSON list as stored
+# (the same words as the "; "-joined names: brackets, quotes and commas separate words; a
+# view joining them cannot be the content, as FTS5 reads it without table-valued functions).
+# Notes and tags move to a small table of their own, papers_user_fts, so tagging a paper or
+# editing its note no longer rewrites the index entries of its title and abstract;
+# reader.store.fulltext searches both tables as one: a word or phrase matches when it is in
+# either, as it did in the one table. External content means papers_fts reads a paper's
+# text from `papers` to remove it: a changed paper is removed with its old text ('delete')
+# before its new text goes in, deleting a paper removes its FTS row while its `papers` row
+# still holds that text, and a new paper's row is made from its stored row (merge.index_papers).
+# A paper's row in papers_user_fts, made again from paper_state and paper_tags: only a
+# paper with a note or a tag has one.
+_USER_ROW = """
+    DELETE FROM papers_user_fts WHERE rowid = {row}.paper_id;
+    INSERT INTO papers_user_fts (rowid, note, tags)
+    SELECT paper_id, note, tags FROM (SELECT {row}.paper_id AS paper_id,
+        (SELECT note FROM paper_state WHERE paper_id = {row}.paper_id) AS note,
+        (SELECT group_concat(tag, ' ') FROM paper_tags WHERE paper_id = {row}.paper_id) AS tags)
+    WHERE note IS NOT NULL OR tags IS NOT NULL;
+"""
+SCHEMA_V8 = f"""
+DROP TRIGGER papers_fts_update;
+DROP TRIGGER paper_state_fts_insert;
+DROP TRIGGER paper_state_fts_update;
+DROP TRIGGER paper_state_fts_delete;
+DROP TRIGGER paper_tags_fts_insert;
+DROP TRIGGER paper_tags_fts_delete;
+DROP TABLE papers_fts_vocab;
+DROP TABLE papers_fts;
+CREATE VIRTUAL TABLE papers_fts USING fts5(
+    title, authors, abstract,
+    content = 'papers', content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2',
+    prefix = '2 3'
+);
+INSERT INTO papers_fts (papers_fts) VALUES ('rebuild');
+CREATE VIRTUAL TABLE papers_fts_vocab USING fts5vocab(papers_fts, row);
+CREATE TRIGGER papers_fts_update AFTER UPDATE OF title, authors, abstract ON papers
+WHEN new.title IS NOT old.title OR new.authors IS NOT old.authors
+    OR new.abstract IS NOT old.abstract BEGIN
+    INSERT INTO papers_fts (papers_fts, rowid, title, authors, abstract)
+    VALUES ('delete', old.id, old.title, old.authors, old.abstract);
+    INSERT INTO papers_fts (rowid, title, authors, abstract)
+    VALUES (new.id, new.title, new.authors, new.abstract);
+END;
+CREATE VIRTUAL TABLE papers_user_fts USING fts5(
+    note, tags,
+    tokenize = 'unicode61 remove_diacritics 2',
+    prefix = '2 3'
+);
+INSERT INTO papers_user_fts (rowid, note, tags)
+SELECT id, note, tags FROM (SELECT p.id,
+    (SELECT note FROM paper_state WHERE paper_id = p.id) AS note,
+    (SELECT group_concat(tag, ' ') FROM paper_tags WHERE paper_id = p.id) AS tags FROM papers p)
+WHERE note IS NOT NULL OR tags IS NOT NULL;
+CREATE TRIGGER paper_state_fts_insert AFTER INSERT ON paper_state
+WHEN new.note IS NOT NULL BEGIN {_USER_ROW.format(row="new")}END;
+CREATE TRIGGER paper_state_fts_update AFTER UPDATE OF note ON paper_state
+WHEN new.note IS NOT old.note BEGIN {_USER_ROW.format(row="new")}END;
+CREATE TRIGGER paper_state_fts_delete AFTER DELETE ON paper_state
+WHEN old.note IS NOT NULL BEGIN {_USER_ROW.format(row="old")}END;
+CREATE TRIGGER paper_tags_fts_insert AFTER INSERT ON paper_tags BEGIN {_USER_ROW.format(row="new")}END;
+CREATE TRIGGER paper_tags_fts_delete AFTER DELETE ON paper_tags BEGIN {_USER_ROW.format(row="old")}END;
+"""
+
+
+def _v8_lean_fts(conn: sqlite3.Connection) -> None:
+    for statement in _statements(SCHEMA_V8):
+        conn.execute(statement)
+
+
+MIGRATIONS.append(_v8_lean_fts)  # v8: after v6 and v7 whatever order they were added in
+# Schema versions after which the library file is compacted (VACUUM) once migrated.
+COMPACT_AFTER = {MIGRATIONS.index(_v8_lean_fts) + 1}

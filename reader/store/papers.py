@@ -43,8 +43,9 @@ def paper_details(conn: sqlite3.Connection, ids: Sequence[int]) -> list[PaperDet
         sightings = _sightings_of(conn, chunk)
         for row in rows(
             conn,
-            "SELECT p.*, s.rating, s.read, s.read_at, s.note, s.archived FROM papers p"
-            " LEFT JOIN paper_state s ON s.paper_id = p.id"
+            "SELECT p.*, s.rating, s.read, s.read_at, s.note, s.archived, e.status AS fetch_status,"
+            " e.reason AS fetch_reason, e.tried_at AS fetch_tried_at FROM papers p"
+            " LEFT JOIN paper_state s ON s.paper_id = p.id LEFT JOIN enrich_status e ON e.paper_id = p.id"
             f" WHERE p.id IN ({marks(chunk)})",
             chunk,
         ):
@@ -61,6 +62,8 @@ def paper_details(conn: sqlite3.Connection, ids: Sequence[int]) -> list[PaperDet
                 version=row.get("version"), updated=row.get("updated"),
                 primary_category=row.get("primary_category"),
                 categories=json.loads(row.get("categories") or "[]"), journal_ref=row.get("journal_ref"),
+                fetch_status=row["fetch_status"], fetch_reason=row["fetch_reason"],
+                fetch_tried_at=row["fetch_tried_at"],
             )
     return [result[i] for i in ids if i in result]
 

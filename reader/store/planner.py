@@ -8,6 +8,7 @@ from typing import Any
 
 from reader.store.db import MAX_INTEGER
 from reader.store.errors import InvalidValue
+from reader.store.fulltext import TextMatch
 from reader.store.query import (
     PAPER_DATE, CompiledQuery, Filter, Node, Not, compile_query, digest_ids_sql, digest_scope,
     mentions_archived,
@@ -93,7 +94,7 @@ class Planner:
                 f"SELECT count(*) FROM paper_state WHERE {state.condition}", state.params
             ).fetchone()[0]
             return self._total() - found if state.negated else found
-        if compiled.fts_only is not None:  # every paper has exactly one FTS row
+        if compiled.fts_only is not None:  # counted in the full-text indexes alone
             return self.fts_count(compiled.fts_only)
         sql = f"SELECT count(*) FROM papers p WHERE {compiled.where}"
         return self.conn.execute(sql, compiled.params).fetchone()[0]
@@ -111,11 +112,9 @@ class Planner:
         and there are some (usually none, and then every query stays as fast as before)."""
         return not mentions_archived(node) and self.archived_count() > 0
 
-    def fts_count(self, expression: str) -> int:
-        """How many papers match an FTS5 expression."""
-        return self._memo(("fts", expression), lambda: self.conn.execute(
-            "SELECT count(*) FROM papers_fts WHERE papers_fts MATCH ?", (expression,)
-        ).fetchone()[0])
+    def fts_count(self, match: TextMatch) -> int:
+        """How many papers match a full-text condition."""
+        return self._memo(("fts", match), lambda: match.count(self.conn))
 
     # ------------------------------------------------------------ finding
 

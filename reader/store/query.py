@@ -5,14 +5,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from collections.abc import Callable
-from typing import Union
+from typing import TYPE_CHECKING, Union
+
+from reader.store.fetch_query import FETCH_STATES, fetch_state_select
+if TYPE_CHECKING:  # fulltext imports this module
+    from reader.store.fulltext import TextMatch
 
 RATING_RANGE = range(0, 6)  # 0 means "not rated"
 MAX_DEPTH = 50  # nesting of ( and -: far past any real query, far below Python's recursion limit
 MAX_NUMBER = 2**63 - 1  # SQLite's largest integer
 COMPARISON_RE = re.compile(r"^(>=|<=|>|<|=)?(\d+)$")
 
-IS_VALUES = ("read", "unread", "rated", "unrated", "tagged", "untagged", "archived")
+IS_VALUES = ("read", "unread", "rated", "unrated", "tagged", "untagged", "archived", *FETCH_STATES)
 HAS_VALUES = (
     "note", "code", "abstract", "pdf", "doi", "arxiv", "tags", "rating", "translation", "homepage",
 )
@@ -315,15 +319,15 @@ class StateCondition:
 class CompiledQuery:
     """A WHERE clause over `papers p` with its parameters, and hints for the planner.
 
-    `fts_only` is the whole query as one FTS5 expression when it is nothing but text (so the
-    full-text index alone can count it); `matches` are the FTS5 expressions that could drive
-    the query (none of them under a NOT); `state_only` is set when the query is one
-    condition on paper_state."""
+    `fts_only` is the whole query as one full-text condition (fulltext.TextMatch) when it is
+    nothing but text (so the full-text indexes alone can count it); `matches` are the ones
+    that could drive the query (none of them under a NOT); `state_only` is set when the
+    query is one condition on paper_state."""
 
     where: str
     params: list
-    fts_only: str | None = None
-    matches: tuple[str, ...] = ()
+    fts_only: "TextMatch | None" = None
+    matches: tuple["TextMatch", ...] = ()
     state_only: StateCondition | None = None
 
 
@@ -341,7 +345,7 @@ def compile_query(
     if hide_archived:
         # Never with a `+`: this condition must never lead the lookup either way.
         where = f"({where}) AND {ARCHIVED_OUT}"
-    fts_only = None if node is None else _fts_expression(node)
+    fts_only = None if node is None else _text_match([node])
     matches = () if node is None else tuple(_driving_matches(node))
     return CompiledQuery(where, compiler.params, fts_only, matches, _state_only(node))
 
@@ -397,14 +401,13 @@ def _fts_expression(node: Node) -> str | None:
     return None
 
 
-def _driving_matches(node: Node) -> list[str]:
-    """The FTS5 expressions the compiler emits for `node` outside any NOT, as it groups them."""
-    expression = _fts_expression(node)
-    if expression is not None:
-        return [expression]
+def _driving_matches(node: Node) -> list["TextMatch"]:
+    """The full-text conditions the compiler emits for `node` outside any NOT, as it groups them."""
+    if _fts_expression(node) is not None:
+        return [_text_match([node])]
     if isinstance(node, And):
-        fts = [e for e in (_fts_expression(c) for c in node.children) if e is not None]
-        found = [" AND ".join(fts)] if fts else []
+        text = _text_match(node.children)
+        found = [text] if text is not None else []
         for child in node.children:
             if _fts_expression(child) is None:
                 found += _driving_matches(child)
@@ -412,7 +415,14 @@ def _driving_matches(node: Node) -> list[str]:
     return []  # NOT, filters, and an OR mixing text with filters cannot be led by FTS
 
 
-_FTS_SELECT = "SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?"
+def _text_match(nodes: "tuple[Node, ...] | list[Node]") -> "TextMatch | None":
+    """The full-text nodes among `nodes`, ANDed, as one condition over both FTS tables."""
+    from reader.store.fulltext import TextMatch  # it imports this module
+
+    text = [node for node in nodes if _fts_expression(node) is not None]
+    return None if not text else TextMatch(text[0] if len(text) == 1 else And(tuple(text)))
+
+
 _HAS_COLUMN = {
     "code": "code_url", "abstract": "abstract", "pdf": "pdf_url", "doi": "doi",
     "arxiv": "arxiv_id", "translation": "translation", "homepage": "homepage_url",
@@ -467,10 +477,8 @@ class _Compiler:
         return f"{'' if leads else '+'}p.id IN ({select})"
 
     def sql(self, node: Node) -> str:
-        expression = _fts_expression(node)
-        if expression is not None:
-            self.params.append(expression)
-            return self._in(_FTS_SELECT, fts=True)
+        if _fts_expression(node) is not None:
+            return self._text(_text_match([node]))
         if isinstance(node, Not):
             return f"NOT ({self.sql(node.child)})"
         if isinstance(node, Or):
@@ -481,14 +489,16 @@ class _Compiler:
 
     def _and(self, node: And) -> str:
         # All full-text parts of an AND share one MATCH: one index lookup instead of several.
-        fts = [e for e in (_fts_expression(c) for c in node.children) if e is not None]
+        text = _text_match(node.children)
         others = [c for c in node.children if _fts_expression(c) is None]
-        clauses = []
-        if fts:
-            self.params.append(" AND ".join(fts))
-            clauses.append(self._in(_FTS_SELECT, fts=True))
+        clauses = [] if text is None else [self._text(text)]
         clauses.extend(self.sql(child) for child in others)
         return "(" + " AND ".join(clauses) + ")"
+
+    def _text(self, text: "TextMatch") -> str:
+        sql, params = text.condition(leads=self.fts_drives)
+        self.params.extend(params)
+        return sql
 
     def _filter(self, node: Filter) -> str:
         key, value = node.key, node.value
@@ -504,6 +514,8 @@ class _Compiler:
             return self._in(_TAGGED)
         if (key, value) == ("is", "untagged"):
             return f"p.id NOT IN ({_TAGGED})"
+        if key == "is" and value in FETCH_STATES:
+            return self._in(fetch_state_select(value))
         if key == "has":
             column = _HAS_COLUMN[value]
             return f"(p.{column} IS NOT NULL AND p.{column} != '')"

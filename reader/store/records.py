@@ -78,6 +78,10 @@ class PaperDetail:
     primary_category: str | None = None
     categories: list[str] = field(default_factory=list)
     journal_ref: str | None = None
+    # How fetching details went: "done" or "unresolved" (with why, and when); None: never tried.
+    fetch_status: str | None = None
+    fetch_reason: str | None = None
+    fetch_tried_at: str | None = None
 
     @property
     def links(self) -> dict[str, str | None]:

@@ -78,7 +78,7 @@ def related_ids(
         r[0] for r in conn.execute(
             "SELECT rowid FROM papers_fts WHERE papers_fts MATCH ? AND rowid != ?"
             " AND rowid NOT IN (SELECT paper_id FROM paper_state WHERE archived = 1)"
-            " ORDER BY bm25(papers_fts, 4.0, 1.0, 1.0, 0.0, 0.0) LIMIT ?",
+            " ORDER BY bm25(papers_fts, 4.0, 1.0, 1.0) LIMIT ?",
             (match, paper_id, limit),
         )
     ]

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 
 from reader.store.db import MAX_INTEGER, Database, blank_to_none, chunks, marks, now_iso, rows
 from reader.store.errors import InvalidValue, UnknownPaper
-from reader.store.merge import fts_values
+from reader.store.merge import index_papers
 from reader.store.records import DeletedPapers, UserState
 
 
@@ -215,10 +214,7 @@ def restore_papers(db: Database, removed: DeletedPapers) -> None:
             raise InvalidValue(
                 "cannot restore the papers: a digest imported since brought them back"
             ) from None
-        conn.executemany(
-            "INSERT INTO papers_fts (rowid, title, authors, abstract) VALUES (?, ?, ?, ?)",
-            [fts_values({**p, "authors": json.loads(p["authors"] or "[]")}) for p in removed.papers],
-        )
+        index_papers(conn, [p["id"] for p in removed.papers])
         _insert_rows(conn, "paper_state", removed.states)  # triggers put the note back in FTS
         conn.executemany("INSERT INTO paper_tags (paper_id, tag) VALUES (?, ?)", removed.tags)
         digests = {r[0] for r in conn.execute("SELECT id FROM digests")}

@@ -27,7 +27,7 @@ def start(qtbot, library_dir: Path, watch: Path, settings: QSettings):
 
 
 def idle(window) -> bool:
-    return not window.worker.is_busy() and not window.imports.importing()
+    return not window.worker.is_busy() and not window.imports.importing() and not window.papers.searching()
 
 
 @needs_samples
@@ -49,6 +49,7 @@ def test_a_reading_session_is_kept_across_a_restart(qtbot, tmp_path):
     qtbot.waitUntil(lambda: window.model.total() == 452 and idle(window), timeout=60000)
 
     window.set_search_text("is:unread")
+    qtbot.waitUntil(lambda: idle(window), timeout=10000)  # the list shows the search's papers
     window.table.select_row(2)
     paper_id = window.current_paper_id()
     window.table.setFocus()

@@ -82,3 +82,90 @@ def test_the_setting_is_stored_and_nothing_is_fetched(library_dir, apis):
     assert done.returncode == 0 and apis.asked == []
     with Library(library_dir) as library:
         assert library.get_setting("fetch_details") == "automatic"
+
+
+def test_show_tells_what_was_fetched_and_why_a_paper_stayed_unresolved(library_dir):
+    fake = FakeApis({"2401.00005": {
+        "title": "Graphs All the Way Down", "version": 3, "updated": "2024-03-04", "primary": "cs.LG",
+        "categories": ("cs.AI", "cs.LG"), "doi": "10.5555/g.1", "journal_ref": "J. Graphs 7 (2024) 1-9",
+    }})
+    server = serve(fake)
+    try:
+        with Library(library_dir) as library:
+            library.store_digest(library_dir / "d.txt", "1", digest(
+                entry("graphs all the way down", arxiv_id="2401.00005"), entry("MEM1")))
+            graphs, mem1 = (library.list_papers(title)[0].id for title in ("graphs", "MEM1"))
+        env = environment(server)
+        assert run(library_dir, env, "enrich").returncode == 0
+        shown = json.loads(run(library_dir, env, "--json", "show", str(graphs)).stdout)
+        assert shown["categories"] == ["cs.LG", "cs.AI"] and shown["version"] == 3
+        assert (shown["updated"], shown["journal_ref"]) == ("2024-03-04", "J. Graphs 7 (2024) 1-9")
+        assert shown["fetched"]["status"] == "done" and shown["fetched"]["reason"] is None
+        page = run(library_dir, env, "show", str(graphs)).stdout
+        assert "Subjects:  cs.LG (primary), cs.AI" in page and "Version:   v3, updated 2024-03-04" in page
+        assert "Journal:   J. Graphs 7 (2024) 1-9" in page and "Details:" not in page
+        unresolved = json.loads(run(library_dir, env, "--json", "show", str(mem1)).stdout)
+        assert unresolved["fetched"]["status"] == "unresolved" and unresolved["fetched"]["reason"]
+        assert unresolved["fetched"]["tried_at"] and unresolved["categories"] == []
+        page = run(library_dir, env, "show", str(mem1)).stdout
+        assert f"Details:   not found: {unresolved['fetched']['reason']}" in page
+    finally:
+        server.stop()
+
+
+BIB = """@misc{vaswani, title = {Attention Is All You Need}, eprint = {2401.00001}, archivePrefix = {arXiv}}
+
+@misc{hopper, title = {Memory Agents That Forget Well}}
+"""
+
+
+def test_import_fetches_details_for_the_new_papers_when_the_setting_is_automatic(tmp_path, apis):
+    env = environment(apis.server)
+    bib = tmp_path / "refs.bib"
+    bib.write_text(BIB, encoding="utf-8")
+    done = run(tmp_path / "asking", env, "import", str(bib))
+    assert done.returncode == 0 and apis.asked == []  # "ask", the default: nothing is fetched
+    for folder in ("skipping", "automatic", "json"):
+        assert run(tmp_path / folder, env, "enrich", "--setting", "automatic").returncode == 0
+    done = run(tmp_path / "skipping", env, "import", "--no-fetch", str(bib))
+    assert done.returncode == 0 and apis.asked == [] and "Fetched" not in done.stdout
+    done = run(tmp_path / "automatic", env, "import", str(bib))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.rstrip().endswith("Fetched details: 2 papers updated, 1 found by title.")
+    with Library(tmp_path / "automatic") as library:
+        assert sorted(p.authors[0] for p in library.list_papers()) == ["Ada Lovelace", "Grace Hopper"]
+    done = run(tmp_path / "json", env, "--json", "import", str(bib))
+    assert done.returncode == 0 and json.loads(done.stdout)[0]["new"] == 2  # the documented shape
+    assert "Fetched details: 2 papers updated" in done.stderr
+    asked = len(apis.asked)
+    (tmp_path / "again.bib").write_text(BIB + "% the same papers\n", encoding="utf-8")
+    done = run(tmp_path / "json", env, "import", str(tmp_path / "again.bib"))  # nothing new: nothing fetched
+    assert done.returncode == 0 and "Fetched" not in done.stdout + done.stderr and len(apis.asked) == asked
+
+
+def test_watch_fetches_details_for_what_it_imports_when_the_setting_is_automatic(tmp_path, apis, monkeypatch):
+    import threading
+    import time
+
+    from reader.cli_watch import run_headless
+
+    for name, value in environment(apis.server).items():
+        monkeypatch.setenv(name, value)
+    library_dir, folder = tmp_path / "library", tmp_path / "Digests"
+    folder.mkdir()
+    with Library(library_dir) as library:
+        library.set_setting("fetch_details", "automatic")
+    (folder / "refs.bib").write_text(BIB, encoding="utf-8")
+    lines, stop = [], threading.Event()
+    thread = threading.Thread(target=run_headless, args=(library_dir, folder), daemon=True,
+                              kwargs={"stop_event": stop, "log": lines.append, "json_lines": True, "debounce": 0.2})
+    thread.start()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not any('"fetched"' in line for line in lines):
+        time.sleep(0.05)
+    stop.set()
+    thread.join(10)
+    [fetched] = [json.loads(line) for line in lines if '"fetched"' in line]
+    assert (fetched["updated"], fetched["resolved"], fetched["failed"]) == (2, 1, [])
+    with Library(library_dir) as library:
+        assert sorted(p.authors[0] for p in library.list_papers()) == ["Ada Lovelace", "Grace Hopper"]

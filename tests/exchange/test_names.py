@@ -73,3 +73,19 @@ def test_ris_and_csl_forms():
     }
     assert to_csl_name("OpenAI Team") == {"literal": "OpenAI Team"}
     assert from_csl_name({"family": "Beethoven", "given": "Ludwig", "dropping-particle": "van"}) == "Ludwig van Beethoven"
+
+
+def test_a_digests_et_al_author_is_the_name_before_it():
+    # arXiv-daily digests give "Yuwei Guo et.al.", kept as one author "Yuwei Guo et al.":
+    # the citation names Guo (and others), never a person called "et al.".
+    from reader.exchange.keys import base_key
+    from reader.exchange.item import CitationItem
+
+    for name in ("Yuwei Guo et al.", "Yuwei Guo et.al.", "Yuwei Guo, et al"):
+        assert parse_name(name).last == "Guo"
+        assert to_ris_name(name) == "Guo, Yuwei"
+        assert to_csl_name(name) == {"family": "Guo", "given": "Yuwei"}
+    assert join_bibtex_names(["Yuwei Guo et al."]) == "Guo, Yuwei and others"
+    assert join_bibtex_names(["Yuwei Guo", "Ceyuan Yang"]) == "Guo, Yuwei and Yang, Ceyuan"
+    item = CitationItem(title="AnimateDiff: Animate", authors=["Yuwei Guo et al."], year=2023)
+    assert base_key(item) == "guo2023animatediff"

@@ -143,6 +143,22 @@ def test_shows_the_papers_facts(view: DetailView) -> None:
     assert not view.read_button.isChecked()
 
 
+def test_shows_what_was_fetched_and_why_a_paper_stayed_unresolved(view: DetailView) -> None:
+    view.show_paper(paper())
+    assert not view.fetched_label.isVisible()  # never fetched: nothing to tell
+    view.show_paper(paper(primary_category="cs.CV", categories=["cs.CL", "cs.CV", "cs.AI"], version=3,
+                          updated="2024-10-20", journal_ref="ICLR 2025", fetch_status="done"))
+    lines = view.fetched_label.text().splitlines()
+    assert lines == ["Subjects: cs.CV (primary), cs.CL, cs.AI", "Version: v3, updated 2024-10-20", "Journal: ICLR 2025"]
+    assert view.fetched_label.isVisible()
+    view.show_paper(record(BARE | {"fetch_status": "unresolved", "fetch_reason": "no arXiv title matches",
+                                   "fetch_tried_at": "2024-10-21T09:30:00+00:00"}))
+    [line] = view.fetched_label.text().splitlines()
+    assert line.startswith("Details: not found: no arXiv title matches (tried 2024-10-2")
+    view.show_paper(paper())
+    assert not view.fetched_label.isVisible()
+
+
 def test_translation_is_collapsed_until_asked_for(qtbot, view: DetailView) -> None:
     view.show_paper(paper())
     assert not view.translation_label.isVisible()

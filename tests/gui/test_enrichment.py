@@ -172,3 +172,72 @@ def test_a_run_on_the_real_worker_thread(qtbot, settings, lib, apis, tmp_path):
     finally:
         window.close()
         worker.stop()
+
+
+def test_settings_dialog_sets_fetch_details_and_the_crossref_address(qtbot, make_window, lib, monkeypatch):
+    from reader.gui.settings_dialog import SettingsDialog
+
+    lib.set_setting("crossref_mailto", "old@example.org")
+    window = make_window(lib)
+    qtbot.waitUntil(window.enrichment.bar.isVisible)  # "ask", the default
+    shown = []
+
+    def choose(dialog):
+        shown.append((dialog.fetch.currentData(), dialog.mailto.text()))
+        dialog.fetch.setCurrentIndex(dialog.fetch.findData("off"))
+        dialog.mailto.setText("not an address")
+        dialog.accept()
+        assert dialog.result() == 0 and not dialog.mailto_error.isHidden()  # stays open, says why
+        dialog.mailto.setText(" me@example.org ")
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(SettingsDialog, "exec", choose)
+    window.action("settings").trigger()
+    assert shown == [("ask", "old@example.org")]
+    qtbot.waitUntil(lambda: lib.get_setting("fetch_details") == "off")
+    assert lib.get_setting("crossref_mailto") == "me@example.org"
+    qtbot.waitUntil(lambda: window.action("fetch_off").isChecked())
+    assert not window.enrichment.bar.isVisible()
+    dialog = SettingsDialog(window.settings, None, window.library_dir, window, window.reader_library)
+    qtbot.addWidget(dialog)
+    assert dialog.fetch.currentData() == "off"
+    dialog.fetch.setCurrentIndex(dialog.fetch.findData("automatic"))
+    dialog.mailto.clear()
+    dialog.accept()
+    window.dialogs.apply_settings(dialog.values())
+    qtbot.waitUntil(lambda: window.action("fetch_automatic").isChecked())
+    assert lib.get_setting("fetch_details") == "automatic" and lib.get_setting("crossref_mailto") is None
+    without = SettingsDialog(window.settings, None, window.library_dir, window)  # no library: left alone
+    qtbot.addWidget(without)
+    assert not without.fetch.isEnabled() and without.values().fetch_details is None
+
+
+def test_adding_a_paper_is_undoable_whether_new_or_completing_one(qtbot, make_window, lib, apis):
+    window = make_window(lib)
+    count = lib.count("")
+    window.enrichment.add(["2401.00003"])
+    qtbot.waitUntil(lambda: lib.count("diffusion") == 1, timeout=10000)
+    added = lib.list_papers("diffusion")[0].id
+    assert window.undo_stack.undoText() == "Add “Diffusion for Everything”"
+    window.undo_stack.undo()
+    assert lib.count("") == count  # deleted again
+    window.undo_stack.redo()
+    assert lib.get_paper(added).authors == ["Alan Turing"]  # back with the same id
+    attention = next(p.id for p in lib.list_papers() if p.arxiv_id == "2401.00001")
+    lib.add_tags([attention], ["mine"])
+    before = lib.get_paper(attention)
+    window.enrichment.add(["https://arxiv.org/abs/2401.00001"])
+    qtbot.waitUntil(lambda: lib.get_paper(attention).authors == ["Ada Lovelace"], timeout=10000)
+    assert window.undo_stack.undoText().startswith("Complete “Attention")
+    window.undo_stack.undo()
+    undone = lib.get_paper(attention)
+    assert (undone.title, undone.authors, undone.published, undone.abstract, undone.fetch_status) == \
+        (before.title, before.authors, before.published, before.abstract, None)
+    assert undone.tags == ["mine"] and lib.count("") == count + 1
+    window.undo_stack.redo()
+    assert lib.get_paper(attention).authors == ["Ada Lovelace"] and lib.get_paper(attention).fetch_status == "done"
+    steps = window.undo_stack.count()
+    window.enrichment.add(["2401.00001"])  # nothing left to complete: nothing to undo
+    qtbot.waitUntil(lambda: "Already in the library" in window.statusBar().currentMessage(), timeout=10000)
+    assert window.undo_stack.count() == steps

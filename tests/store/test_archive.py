@@ -26,7 +26,9 @@ def dump(lib: Library) -> dict:
         "tags": "SELECT * FROM paper_tags ORDER BY paper_id, tag",
         "sightings": "SELECT * FROM sightings ORDER BY digest_id, paper_id",
         "digests": "SELECT id, entries FROM digests ORDER BY id",
-        "fts": "SELECT rowid, title, authors, abstract, note, tags FROM papers_fts ORDER BY rowid",
+        "fts": "SELECT rowid, title, authors, abstract FROM papers_fts ORDER BY rowid",
+        "fts_index": "SELECT term, doc, cnt FROM papers_fts_vocab ORDER BY term",
+        "user_fts": "SELECT rowid, note, tags FROM papers_user_fts ORDER BY rowid",
     }
     return {name: lib.conn.execute(sql).fetchall() for name, sql in tables.items()}
 

@@ -16,7 +16,8 @@ from reader.ids import DOI_RE, split_arxiv_id
 # bibtexparser logs each malformed block itself; the caller gets them as warnings instead.
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
 
-_MONTHS = {
+# Month names as BibTeX, mail headers and digests write them (also read by reader.parsers).
+MONTHS = {
     name: number
     for number, names in enumerate(
         [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
@@ -125,7 +126,7 @@ def _month(value: str | None) -> int | None:
     value = (value or "").strip("{} .").lower()
     if value.isdigit():
         return int(value) if 1 <= int(value) <= 12 else None
-    return _MONTHS.get(value)
+    return MONTHS.get(value)
 
 
 def _read_ids(item: CitationItem, fields: dict[str, str]) -> None:

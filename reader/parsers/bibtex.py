@@ -8,7 +8,7 @@ import re
 import bibtexparser
 from bibtexparser import model
 
-from reader.exchange.bibtex_reader import item_from_fields
+from reader.exchange.bibtex_reader import MONTHS, item_from_fields
 from reader.models import Entry, Paper, ParsedDigest, Sighting
 from reader.exchange.latex import latex_to_text
 from reader.parsers.base import (
@@ -35,17 +35,6 @@ ENTRY_START_RE = re.compile(
 )
 # Blank and % comment lines, then a block such as @article{ or @string(.
 BLOCK_FIRST_RE = re.compile(r"(?:[ \t]*(?:%[^\n]*)?\n)*[ \t]*@[A-Za-z]+[ \t]*[{(]")
-_MONTH_NUMBERS = {
-    name: n
-    for n, names in enumerate(
-        [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
-         ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
-         ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
-         ("dec", "december")],
-        start=1,
-    )
-    for name in names
-}
 
 ARXIV_DOI_RE = re.compile(r"10\.48550/arxiv\.(\d{4}\.\d{4,5})", re.IGNORECASE)
 
@@ -247,4 +236,4 @@ def _month_number(value: str) -> str | None:
     value = value.strip("{} ").lower()
     if value.isdigit():
         return value
-    return str(_MONTH_NUMBERS[value]) if value in _MONTH_NUMBERS else None
+    return str(MONTHS[value]) if value in MONTHS else None

@@ -6,18 +6,8 @@ import re
 from datetime import date
 from email.utils import parsedate_tz
 
-MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
-            ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
-            ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"), ("dec", "december"),
-        ],
-        start=1,
-    )
-    for name in names
-}
+from reader.exchange.bibtex_reader import MONTHS  # one table of month names for every reader
+
 MONTH_DAY_RE = re.compile(
     r"\b(?P<month>[A-Za-z]{3,9})\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>\d{4})\b)?"
 )

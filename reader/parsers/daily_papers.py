@@ -300,6 +300,22 @@ def markup_ratio(text: str) -> float:
     return sum(1 for line in lines if MARKUP_LINE_RE.search(line)) / len(lines)
 
 
+def is_delimited_table(text: str, rows: int = 20) -> bool:
+    """Whether `text` opens like a CSV or TSV file: a header of three or more short fields,
+    and most of the following lines split into at least as many by the same delimiter."""
+    lines = [line for line in text[:20000].split("\n") if line.strip()][: rows + 1]
+    if len(lines) < 3:
+        return False
+    for delimiter in ("\t", ",", ";"):
+        header = lines[0].split(delimiter)
+        if len(header) < 3 or any(len(field.strip(' "')) > 40 for field in header):
+            continue
+        alike = sum(1 for line in lines[1:] if len(line.split(delimiter)) >= len(header))
+        if alike * 5 >= (len(lines) - 1) * 3:
+            return True
+    return False
+
+
 @register
 class DailyPapersParser(DigestParser):
     """Daily-papers pages (e.g. Hugging Face Daily Papers) copied as text."""
@@ -307,6 +323,8 @@ class DailyPapersParser(DigestParser):
     name = "daily-papers"
 
     def sniff(self, text: str) -> float:
+        if is_delimited_table(text):
+            return 0.0  # rows of a CSV/TSV file are not title and abstract lines
         page = assemble(tokenize(text))
         if page.plain_pairs < 2:
             return 0.0

@@ -28,13 +28,7 @@ def test_registered_under_its_name():
     [
         "newsletter.csv",
         "papers.tsv",
-        pytest.param(
-            "reordered.csv",
-            marks=pytest.mark.xfail(
-                reason="the daily-papers sniffer also gives this CSV 0.9 (its bug, not this parser's)",
-                strict=False,
-            ),
-        ),
+        "reordered.csv",
     ],
 )
 def test_sniff_is_sure_of_every_fixture_and_most_confident(name):

@@ -233,3 +233,20 @@ def test_a_title_with_capitalised_comma_parts_is_not_taken_for_authors():
     )
     parsed = base.parse_text(text)
     assert [e.paper.title for e in parsed.entries] == [title, "Second Paper About Something"]
+
+
+def test_a_csv_or_tsv_file_is_not_a_daily_papers_page():
+    """Rows of a table file are not title and abstract lines (a TSV of file descriptions was
+    read as two junk papers)."""
+    from reader.parsers.daily_papers import DailyPapersParser
+
+    tsv = "file\trepo\tpath\tdescription\n" + "".join(
+        f"{n}.md\towner/repo\tdocs/{n}.md\tA long description of what file {n} holds, in prose.\n"
+        for n in range(6)
+    )
+    csv_text = "Title,Description,PaperURL\n" + "".join(
+        f'Paper {n},"A summary, with commas",https://example.org/{n}\n' for n in range(6)
+    )
+    assert DailyPapersParser().sniff(tsv) == 0.0
+    assert DailyPapersParser().sniff(csv_text) == 0.0
+

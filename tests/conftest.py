@@ -32,6 +32,16 @@ def library_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def library(library_dir: Path):
+    """An empty library on a temporary SQLite file, closed after the test."""
+    from reader.store import Library
+
+    lib = Library(library_dir)
+    yield lib
+    lib.close()
+
+
+@pytest.fixture
 def fixtures_dir() -> Path:
     return FIXTURES_DIR
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bench.watch_latency import generated_digest
+from waiting import wait_until
 from reader.cli_watch import run_headless
 from reader.store import Library
 from reader.store.lock import LibraryLock
@@ -18,14 +19,6 @@ from reader.store.lock import LibraryLock
 DEBOUNCE = 0.2
 TIMEOUT = 10.0
 
-
-def wait_until(condition, timeout: float = TIMEOUT) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.02)
-    return condition()
 
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:

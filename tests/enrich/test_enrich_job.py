@@ -12,7 +12,6 @@ from fake_apis import FakeApis, environment, serve
 from paper_factory import digest, entry
 from reader.enrich.http import HttpClient
 from reader.enrich.job import FETCH_SETTING, add_paper, enrich, fetch_setting, make_clients
-from reader.store import Library
 
 KNOWN = {
     "2401.00001": {"title": "Attention Is All You Need", "authors": ("Ada Lovelace", "Alan Turing"),
@@ -20,13 +19,6 @@ KNOWN = {
     "2401.00002": {"title": "Memory Agents That Forget Well", "authors": ("Grace Hopper",), "published": "2024-01-03"},
     "2401.00003": {"title": "Diffusion for Everything", "published": "2024-01-04", "version": 3},
 }
-
-
-@pytest.fixture
-def library(library_dir):
-    lib = Library(library_dir)
-    yield lib
-    lib.close()
 
 
 @pytest.fixture

@@ -47,13 +47,6 @@ SAMPLE_FORMATS = {
 }
 
 
-@pytest.fixture
-def library(library_dir):
-    lib = Library(library_dir)
-    yield lib
-    lib.close()
-
-
 def snapshot(lib: Library) -> dict:
     """Everything import may write except the digests table."""
     tables = ["papers", "sightings", "paper_state", "paper_tags", "papers_fts"]

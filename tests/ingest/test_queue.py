@@ -7,18 +7,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from waiting import wait_until
 from reader.ingest.queue import Job, JobQueue
 
 TIMEOUT = 10.0
-
-
-def wait_until(condition: Callable[[], bool], timeout: float = TIMEOUT) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.02)
-    return condition()
 
 
 class SlowImporter:

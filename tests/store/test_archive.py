@@ -7,30 +7,14 @@ import sqlite3
 import pytest
 
 from paper_factory import digest, entry
+from library_tables import dump_tables
 from reader.store import migrations
 from reader.store import DB_NAME, InvalidValue, Library, UnknownPaper
 
 
-@pytest.fixture
-def library(library_dir):
-    lib = Library(library_dir)
-    yield lib
-    lib.close()
-
-
 def dump(lib: Library) -> dict:
     """Every row that delete/restore touch, FTS included, to compare before and after."""
-    tables = {
-        "papers": "SELECT * FROM papers ORDER BY id",
-        "state": "SELECT * FROM paper_state ORDER BY paper_id",
-        "tags": "SELECT * FROM paper_tags ORDER BY paper_id, tag",
-        "sightings": "SELECT * FROM sightings ORDER BY digest_id, paper_id",
-        "digests": "SELECT id, entries FROM digests ORDER BY id",
-        "fts": "SELECT rowid, title, authors, abstract FROM papers_fts ORDER BY rowid",
-        "fts_index": "SELECT term, doc, cnt FROM papers_fts_vocab ORDER BY term",
-        "user_fts": "SELECT rowid, note, tags FROM papers_user_fts ORDER BY rowid",
-    }
-    return {name: lib.conn.execute(sql).fetchall() for name, sql in tables.items()}
+    return dump_tables(lib)
 
 
 def seeded(lib: Library) -> tuple[int, int, int]:

@@ -7,6 +7,7 @@ import sqlite3
 import pytest
 
 from paper_factory import digest, entry
+from library_tables import dump_tables
 from reader.enrich.arxiv import ArxivRecord
 from reader.enrich.job import RULES
 from reader.enrich.merge import RecordMismatch
@@ -19,27 +20,9 @@ RECORD = ArxivRecord(
 )
 
 
-@pytest.fixture
-def library(library_dir):
-    lib = Library(library_dir)
-    yield lib
-    lib.close()
-
-
 def dump(lib: Library) -> dict:
     """Every row a merge and its undo touch, FTS included."""
-    tables = {
-        "papers": "SELECT * FROM papers ORDER BY id",
-        "state": "SELECT * FROM paper_state ORDER BY paper_id",
-        "tags": "SELECT * FROM paper_tags ORDER BY paper_id, tag",
-        "sightings": "SELECT * FROM sightings ORDER BY digest_id, paper_id",
-        "digests": "SELECT id, entries FROM digests ORDER BY id",
-        "fts": "SELECT rowid, title, authors, abstract FROM papers_fts ORDER BY rowid",
-        "fts_index": "SELECT term, doc, cnt FROM papers_fts_vocab ORDER BY term",
-        "user_fts": "SELECT rowid, note, tags FROM papers_user_fts ORDER BY rowid",
-        "status": "SELECT paper_id, status, reason FROM enrich_status ORDER BY paper_id",
-    }
-    return {name: lib.conn.execute(sql).fetchall() for name, sql in tables.items()}
+    return dump_tables(lib, status="SELECT paper_id, status, reason FROM enrich_status ORDER BY paper_id")
 
 
 def test_migration_6_keeps_a_version_5_library_and_adds_the_enrichment_tables(library_dir):

@@ -4,24 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 
-import pytest
-
 from paper_factory import digest, entry
 from reader.enrich.arxiv import ArxivRecord
 from reader.enrich.job import RULES
-from reader.store import Library
 
 RECORD = ArxivRecord(
     arxiv_id="2401.00001", version=2, title="Attention Is All You Need", authors=["Ada Lovelace"],
     abstract="The real abstract.", published="2023-12-29", primary_category="cs.CL", categories=["cs.CL"],
 )
-
-
-@pytest.fixture
-def library(library_dir):
-    lib = Library(library_dir)
-    yield lib
-    lib.close()
 
 
 def test_is_unresolved_and_is_enriched_find_papers_by_how_fetching_went(library, library_dir):

@@ -14,13 +14,6 @@ from reader.store import (
 from reader.store import migrations
 
 
-@pytest.fixture
-def library(library_dir):
-    lib = Library(library_dir)
-    yield lib
-    lib.close()
-
-
 def table_counts(lib: Library) -> dict[str, int]:
     tables = ["papers", "digests", "sightings", "paper_state", "paper_tags"]
     return {t: lib.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}

@@ -12,20 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from waiting import wait_until
 from reader.ingest.files import is_ignored
 from reader.watch import FolderWatcher, filesystem_type, polling
 
 DEBOUNCE = 0.2
 TIMEOUT = 10.0
-
-
-def wait_until(condition: Callable[[], bool], timeout: float = TIMEOUT) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.02)
-    return condition()
 
 
 class Recorder:

@@ -1,0 +1,19 @@
+"""Every row of a library that a delete, a merge or their undo touch, to compare before and after."""
+
+from __future__ import annotations
+
+TABLES = {
+    "papers": "SELECT * FROM papers ORDER BY id",
+    "state": "SELECT * FROM paper_state ORDER BY paper_id",
+    "tags": "SELECT * FROM paper_tags ORDER BY paper_id, tag",
+    "sightings": "SELECT * FROM sightings ORDER BY digest_id, paper_id",
+    "digests": "SELECT id, entries FROM digests ORDER BY id",
+    "fts": "SELECT rowid, title, authors, abstract FROM papers_fts ORDER BY rowid",
+    "fts_index": "SELECT term, doc, cnt FROM papers_fts_vocab ORDER BY term",
+    "user_fts": "SELECT rowid, note, tags FROM papers_user_fts ORDER BY rowid",
+}
+
+
+def dump_tables(lib, **extra: str) -> dict:
+    """The rows of TABLES (and of the `extra` name=SQL queries), full-text index included."""
+    return {name: lib.conn.execute(sql).fetchall() for name, sql in {**TABLES, **extra}.items()}

@@ -8,7 +8,7 @@ import re
 import bibtexparser
 from bibtexparser import model
 
-from reader.exchange.item import CitationItem, FileLink
+from reader.exchange.item import CitationItem, FileLink, arxiv_of_doi, set_arxiv
 from reader.exchange.latex import text_from_latex, unescape_verbatim
 from reader.exchange.names import split_bibtex_names
 from reader.ids import DOI_RE, split_arxiv_id
@@ -29,7 +29,6 @@ MONTHS = {
     for name in names
 }
 _DATE_RE = re.compile(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
-_ARXIV_DOI_RE = re.compile(r"10\.48550/arxiv\.(\d{4}\.\d{4,5})(v\d+)?", re.IGNORECASE)
 _RANKING_RE = re.compile(r"^rank([1-5])$", re.IGNORECASE)
 # Fields mapped onto CitationItem attributes; everything else is kept in `extra`.
 _MAPPED = {
@@ -142,15 +141,13 @@ def _read_ids(item: CitationItem, fields: dict[str, str]) -> None:
     candidates = []
     if archive == "arxiv" or (not archive and fields.get("eprint")):
         candidates.append(fields.get("eprint", ""))
-    arxiv_doi = _ARXIV_DOI_RE.search(item.doi or "")
     found = split_arxiv_id(candidates[0]) if candidates and candidates[0] else None
-    if not found and arxiv_doi:
-        found = (arxiv_doi.group(1), arxiv_doi.group(2))
+    if not found:
+        found = arxiv_of_doi(item.doi)
     if not found and item.url and "arxiv.org" in item.url.lower():
         found = split_arxiv_id(item.url)
     if found:
-        item.arxiv_id = found[0]
-        item.arxiv_version = int(found[1].lstrip("v")) if found[1] else None
+        set_arxiv(item, found)
     category = (fields.get("primaryclass") or fields.get("eprintclass") or "").strip()
     item.primary_category = category or None
     if item.arxiv_id and item.url and item.url.rstrip("/") == f"https://arxiv.org/abs/{item.arxiv_id}":

@@ -6,7 +6,7 @@ import json
 import re
 from collections.abc import Iterable
 
-from reader.exchange.item import CitationItem, FileLink
+from reader.exchange.item import CitationItem, FileLink, arxiv_of_doi, set_arxiv
 from reader.exchange.keys import assign_keys
 from reader.exchange.names import from_csl_name, to_csl_name
 from reader.ids import split_arxiv_id
@@ -154,13 +154,12 @@ def item_from_csl(data: dict) -> CitationItem:
     found = None
     if match := _ARXIV_NUMBER_RE.match(number):
         found = split_arxiv_id(match.group(1))
-    if not found and item.doi and (doi := re.match(r"10\.48550/arxiv\.(\d{4}\.\d{4,5})(v\d+)?$", item.doi, re.IGNORECASE)):
-        found = (doi.group(1), doi.group(2))
+    if not found:
+        found = arxiv_of_doi(item.doi)
     if not found and item.url and "arxiv.org/" in item.url.lower():
         found = split_arxiv_id(item.url)
     if found:
-        item.arxiv_id = found[0]
-        item.arxiv_version = int(found[1].lstrip("v")) if found[1] else None
+        set_arxiv(item, found)
         item.primary_category = _str(custom.get("primary-category"))
         if item.url and item.url.rstrip("/") == f"https://arxiv.org/abs/{item.arxiv_id}":
             item.url = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 
@@ -68,3 +69,20 @@ class CitationItem:
             month = int(self.published[5:7])
             return month if 1 <= month <= 12 else None
         return None
+
+
+# arXiv's own DOIs name the paper: 10.48550/arXiv.2401.01234 (a version may follow).
+ARXIV_DOI_RE = re.compile(r"10\.48550/arxiv\.(\d{4}\.\d{4,5})(v\d+)?", re.IGNORECASE)
+
+
+def arxiv_of_doi(doi: str | None) -> tuple[str, str | None] | None:
+    """(id, version) of an arXiv DOI, or None for any other DOI."""
+    match = ARXIV_DOI_RE.fullmatch((doi or "").strip())
+    return (match.group(1), match.group(2)) if match else None
+
+
+def set_arxiv(item: CitationItem, found: tuple[str, str | None]) -> None:
+    """Give `item` the arXiv id and version ("v3" -> 3) that `found` names."""
+    item.arxiv_id = found[0]
+    item.arxiv_version = int(found[1].lstrip("v")) if found[1] else None
+

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 import rispy
 
-from reader.exchange.item import CitationItem, FileLink
+from reader.exchange.item import CitationItem, FileLink, arxiv_of_doi, set_arxiv
 from reader.exchange.keys import assign_keys
 from reader.exchange.names import from_ris_name, to_ris_name
 from reader.ids import ARXIV_URL_RE, DOI_RE, split_arxiv_id
@@ -196,12 +196,10 @@ def _read_arxiv(item: CitationItem, record: dict, urls: list[str]) -> None:
         if match and (found := split_arxiv_id(match.group(1))):
             break
     if not found:
-        doi = re.match(r"10\.48550/arxiv\.(\d{4}\.\d{4,5})(v\d+)?$", item.doi or "", re.IGNORECASE)
-        found = (doi.group(1), doi.group(2)) if doi else None
+        found = arxiv_of_doi(item.doi)
     if not found:
         match = next((m for m in map(ARXIV_URL_RE.search, urls) if m), None)
         found = (match.group("id"), match.group("version")) if match else None
     if found:
-        item.arxiv_id = found[0]
-        item.arxiv_version = int(found[1].lstrip("v")) if found[1] else None
+        set_arxiv(item, found)
         item.primary_category = _first(record, "type_of_work")

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from reader.exchange.item import CitationItem, FileLink
+from reader.exchange.item import CitationItem, FileLink, set_arxiv
 from reader.exchange.names import from_csl_name
 from reader.ids import DOI_RE, split_arxiv_id
 
@@ -233,8 +233,7 @@ def _read_arxiv(item: CitationItem, data: dict[str, Any], extra: str) -> None:
     for text in candidates:
         found_id = split_arxiv_id(text.removeprefix("arXiv:").strip()) if text else None
         if found_id:
-            item.arxiv_id = found_id[0]
-            item.arxiv_version = int(found_id[1].lstrip("v")) if found_id[1] else None
+            set_arxiv(item, found_id)
             if item.url and item.url.rstrip("/").endswith(found_id[0]):
                 item.url = None
             if (item.publisher or "").lower() == "arxiv":

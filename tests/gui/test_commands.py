@@ -224,3 +224,40 @@ def test_short_title() -> None:
     assert short_title("  a   b ") == "a b"
     assert short_title(None) == "untitled"
     assert short_title("x" * 100) == "x" * 39 + "…"
+
+
+def test_commands_take_no_snapshot_on_the_gui_thread(library_dir: Path, qtbot) -> None:
+    """The undo snapshot is read on the worker thread, never on the thread that pushes."""
+    import threading
+
+    from reader.gui.worker import LibraryWorker
+
+    library = Library(library_dir)
+    entries = [Entry(Paper(title=t, arxiv_id=f"2410.0{n}000"), Sighting(position=n + 1))
+               for n, t in enumerate(TITLES)]
+    library.store_digest(library_dir / "digest.txt", "sha", ParsedDigest("scored_list", entries))
+    paper_ids = sorted(library.paper_ids())
+    library.set_rating(paper_ids[:1], 2)
+    snapshot_threads: list[str] = []
+
+    class Watched(Library):
+        def user_state(self, ids):  # noqa: D102
+            snapshot_threads.append(threading.current_thread().name)
+            return super().user_state(ids)
+
+    gui_side = Watched(library_dir)
+    worker = LibraryWorker(open_library=lambda: Watched(library_dir))
+    worker.start()
+    try:
+        stack = QUndoStack()
+        with qtbot.waitSignal(worker.idle, timeout=10_000):
+            stack.push(set_rating_command(gui_side, worker, paper_ids, 5))
+        assert {s.rating for s in library.user_state(paper_ids).values()} == {5}
+        with qtbot.waitSignal(worker.idle, timeout=10_000):
+            stack.undo()
+        assert [library.user_state(paper_ids)[i].rating for i in paper_ids] == [2, None, None]
+        assert snapshot_threads and threading.main_thread().name not in snapshot_threads
+    finally:
+        worker.stop()
+        gui_side.close()
+        library.close()

@@ -44,7 +44,7 @@ class Dialogs(QObject):
         from reader.gui.settings_dialog import ExportDialog
 
         ids = self.window.selected_ids()
-        dialog = ExportDialog(len(ids), self.window.model.total(), self.window)
+        dialog = ExportDialog(len(ids), self.window.model.exact_total(), self.window)
         if not dialog.exec():
             return
         fmt, use_selection = dialog.choice()

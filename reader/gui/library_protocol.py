@@ -14,6 +14,7 @@ class LibraryView(Protocol):
     """The reads of reader.store.Library that the views use (a fake can stand in)."""
 
     def count(self, query: Query = "") -> int: ...
+    def known_count(self, query: Query = "") -> int | None: ...
 
     def rows(
         self, query: Query = "", sort: str = "added", descending: bool = True,

@@ -61,6 +61,7 @@ class PaperListController(QObject):
         self._all_selected_query: str | None = None  # Ctrl+A: every paper of this query
         self.reader: Any = None  # a ReadThread: searches typed in the box run there
         self._background = BackgroundSearch(self)
+        self._list_first = False  # True while a typed search's result is being shown
         self._mark_read_timer = QTimer(self)
         self._mark_read_timer.setSingleShot(True)
         self._mark_read_timer.setInterval(MARK_READ_DELAY_MS)
@@ -157,8 +158,9 @@ class PaperListController(QObject):
     def _apply_query(self, in_background: bool = False) -> None:
         """Parse what changed, once, and show the sidebar's search AND the search box's:
         at once, or (typing) counted and read on the reader thread, the latest query winning."""
-        if self.reader is not None:
-            self.reader.cancel("search")  # this query replaces any search still running
+        if self.reader is not None:  # this query replaces any search still running
+            self.reader.cancel("search")
+            self.reader.cancel("count")
         self._background.pending = False
         try:
             if self._search is None:  # first: an error names the user's own text
@@ -249,7 +251,17 @@ class PaperListController(QObject):
 
     def show_paper(self, paper_id: int | None) -> None:
         self._current_id = paper_id
+        if self._list_first:
+            # A typed search's rows are on their way to the screen: the list repaints
+            # first and the detail follows in the next turn of the event loop (its sighting
+            # cards and Markdown cost as much as the list's whole repaint).
+            QTimer.singleShot(0, lambda: self._emit_current(paper_id))
+            return
         self.current_changed.emit(paper_id)
+
+    def _emit_current(self, paper_id: int | None) -> None:
+        if paper_id == self._current_id:  # not replaced by a newer choice meanwhile
+            self.current_changed.emit(paper_id)
 
     def _on_current_row(self, current, _previous) -> None:
         paper_id = self.model.paper_id(current.row()) if current.isValid() else None
@@ -334,12 +346,9 @@ class PaperListController(QObject):
         self.view.selectionModel().select(block, QItemSelectionModel.SelectionFlag.Select)
 
     def update_count(self) -> None:
-        total = self.model.total()
-        selected = total if self.whole_query_selected() else len(self.view.selectionModel().selectedRows())
-        text = f"{total} paper{'s' if total != 1 else ''}"
-        if selected > 1:
-            text += f" · {selected} selected"
-        self.count_changed.emit(text)
+        whole = self.whole_query_selected()
+        rows = 0 if whole else len(self.view.selectionModel().selectedRows())
+        self.count_changed.emit(count_text(self.model, whole, rows))
 
     # --- changes ------------------------------------------------------------------------
 
@@ -413,6 +422,20 @@ class PaperListController(QObject):
         return True
 
 
+def count_text(model: PaperTableModel, whole: bool, selected_rows: int) -> str:
+    """"120 papers · 3 selected"; "200+ papers" while the reader thread still counts."""
+    total = model.total()
+    if not model.total_known():
+        total = model.rowCount()
+        text = f"{total}+ papers"
+    else:
+        text = f"{total} paper{'s' if total != 1 else ''}"
+    selected = total if whole else min(selected_rows, total)
+    if selected > 1:
+        text += f" · {selected} selected"
+    return text
+
+
 def as_bool(value: Any) -> bool:
     if isinstance(value, str):
         return value.lower() in ("1", "true", "yes", "on")
@@ -433,9 +456,11 @@ class BackgroundSearch:
         ticket = self._ticket = object()
         self.pending = True
 
-        def job(lib: Any) -> tuple[int, list]:
-            total = lib.count(query)
-            return total, lib.rows(query, sort=sort, descending=descending, limit=page)
+        def job(lib: Any) -> tuple[int | None, list]:
+            # The rows first: the count of a common word can cost more than the page (the
+            # store reads a text search's page without counting); it follows if need be.
+            rows = lib.rows(query, sort=sort, descending=descending, limit=page)
+            return lib.known_count(query), rows
 
         def done(result: tuple[int, list]) -> None:
             if self._ticket is ticket:
@@ -444,7 +469,17 @@ class BackgroundSearch:
                 controller._apply_query()  # the order changed meanwhile: read it here
                 return
             model.show_result(query, *result)
-            controller._show_query(query)
+            controller._list_first = True
+            try:
+                controller._show_query(query)
+            finally:
+                controller._list_first = False
+            if not model.total_known():
+                controller.reader.submit("count", lambda lib: lib.count(query), counted)
+
+        def counted(total: int) -> None:
+            if model.set_total(query, total):
+                controller.update_count()
 
         def failed(_error: BaseException) -> None:
             if self._ticket is ticket and self.pending:

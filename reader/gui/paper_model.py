@@ -17,7 +17,7 @@ from reader.store import PaperRow, Search
 PAGE_SIZE = 200
 CACHED_PAGES = 32  # rows kept in memory: the pages read last (ids of every loaded row stay)
 
-COL_READ, COL_TITLE, COL_AUTHOR, COL_DATE, COL_RATING, COL_TAGS, COL_SEEN = range(7)
+COL_READ, COL_TITLE, COL_AUTHOR, COL_DATE, COL_RATING, COL_TAGS, COL_SEEN = _COLUMNS = range(7)
 HEADERS = ("", "Title", "Author", "Date", "Rating", "Tags", "Seen")
 HEADER_TIPS = (
     "Read (● unread)",
@@ -34,6 +34,14 @@ DEFAULT_SORT = "added"
 
 PaperIdRole = Qt.ItemDataRole.UserRole + 1
 UnreadRole = Qt.ItemDataRole.UserRole + 2
+
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_FONT = Qt.ItemDataRole.FontRole
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole
+_ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole
+_CENTERED = int(Qt.AlignmentFlag.AlignCenter)
+_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
 UNREAD_MARK = "●"
 MISSING = "—"  # a field the digests did not give (daily-papers lists carry no authors or dates)
@@ -96,7 +104,9 @@ class PaperTableModel(QAbstractTableModel):
         self._default_sort = (DEFAULT_SORT, True)  # (key, descending) with no column sorted
         self._ids = array("q")
         self._pages: OrderedDict[int, list[PaperRow | None]] = OrderedDict()
+        self._texts: dict[int, tuple[PaperRow, tuple[str, ...]]] = {}  # display texts by id
         self._total = 0
+        self._total_known = True
         self._bold = QFont()
         self._bold.setBold(True)
         self._total = self._count()
@@ -146,14 +156,41 @@ class PaperTableModel(QAbstractTableModel):
         self.show_result(search, total, self._library.rows(
             search, sort=self.sort_key(), descending=self.descending(), limit=self._page_size))
 
-    def show_result(self, search: Search, total: int, rows: list[PaperRow]) -> None:
-        """Show a query's count and first page, read here or on a reader thread."""
+    def show_result(self, search: Search, total: int | None, rows: list[PaperRow]) -> None:
+        """Show a query's first page and its count, read here or on a reader thread; a
+        count of None is not known yet (set_total() brings it): the list shows its rows
+        first, as counting every match of a common word costs more than a page of them."""
         self.beginResetModel()
         self._search = search
-        self._total = total
         self._clear_cache()
         self._append(rows)
+        self._set_total(total)
         self.endResetModel()
+
+    def total_known(self) -> bool:
+        return self._total_known
+
+    def set_total(self, search: Search, total: int) -> bool:
+        """The count of `search`, counted after its rows were shown; whether it was taken
+        (False: the list shows another query by now)."""
+        if search != self._search:
+            return False
+        self._set_total(total)
+        return True
+
+    def exact_total(self) -> int:
+        """How many papers match, counted now if the count is not known yet."""
+        if not self._total_known:
+            self._set_total(self._count())
+        return self._total
+
+    def _set_total(self, total: int | None) -> None:
+        loaded = len(self._ids)
+        if total is None and loaded < self._page_size:
+            total = loaded  # a first page that is not full holds every match
+        self._total_known = total is not None
+        # Not known: at least one more than loaded, so that the view asks for the next page.
+        self._total = loaded + 1 if total is None else max(total, loaded)
 
     def page_order(self) -> tuple[str, bool, int]:
         """(sort key, descending, page size): what a reader thread needs for a first page."""
@@ -164,6 +201,7 @@ class PaperTableModel(QAbstractTableModel):
         wanted = max(len(self._ids), self._page_size)
         self.beginResetModel()
         self._total = self._count()
+        self._total_known = True
         self._clear_cache()
         if wanted <= self._page_size:
             self._append(self._fetch(0, wanted))
@@ -263,37 +301,43 @@ class PaperTableModel(QAbstractTableModel):
         after = self._ids[-1] if self._ids else None
         rows = self._fetch(len(self._ids), self._page_size, after)
         if not rows:
-            self._total = len(self._ids)  # the library shrank meanwhile
+            self._set_total(len(self._ids))  # no more: the library shrank, or not counted yet
             return
         first = len(self._ids)
         self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
         self._append(rows)
+        if not self._total_known:
+            self._set_total(len(self._ids) if len(rows) < self._page_size else None)
         self.endInsertRows()
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._ids):
+        # Called a thousand times per repaint of a screenful (rows x columns x roles): the
+        # roles a repaint asks for are answered first, from the row's cached display texts.
+        number = index.row()
+        if number < 0 or number >= len(self._ids):
             return None
-        row = self._row(index.row())
+        row = self._row(number)
         if row is None:  # deleted since the list was read
             return None
         column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return _display(row, column)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            tip = self._tooltip(row, column)
-            return None if tip is None else plain_tooltip(tip)
-        if role == Qt.ItemDataRole.FontRole:
-            return self._bold if not row.read else None
-        if role == Qt.ItemDataRole.ForegroundRole:
+        if role == _DISPLAY:
+            texts = self._texts.get(row.id)
+            if texts is None or texts[0] is not row:
+                texts = self._texts[row.id] = (row, tuple(_display(row, c) for c in _COLUMNS))
+            return texts[1][column]
+        if role == _FONT:
+            return None if row.read else self._bold
+        if role == _FOREGROUND:
             if column == COL_READ:
                 return UNREAD_COLOR
             if _is_missing(row, column):
                 return QGuiApplication.palette().color(QPalette.ColorRole.PlaceholderText)
             return None
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if column in (COL_READ, COL_SEEN):
-                return int(Qt.AlignmentFlag.AlignCenter)
-            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        if role == _ALIGNMENT:
+            return _CENTERED if column in (COL_READ, COL_SEEN) else _LEFT
+        if role == Qt.ItemDataRole.ToolTipRole:
+            tip = self._tooltip(row, column)
+            return None if tip is None else plain_tooltip(tip)
         if role == Qt.ItemDataRole.AccessibleTextRole and column == COL_READ:
             return "read" if row.read else "unread"
         if role == PaperIdRole:
@@ -312,9 +356,7 @@ class PaperTableModel(QAbstractTableModel):
         return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+        return _ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort in SQL; a column without a sort key falls back to the order papers were added."""
@@ -347,6 +389,7 @@ class PaperTableModel(QAbstractTableModel):
     def _clear_cache(self) -> None:
         self._ids = array("q")
         self._pages = OrderedDict()
+        self._texts = {}
 
     def _append(self, rows: list[PaperRow]) -> None:
         """Add rows at the end: their ids to the list, the rows to the page cache."""
@@ -382,6 +425,8 @@ class PaperTableModel(QAbstractTableModel):
     def _evict(self) -> None:
         while len(self._pages) > CACHED_PAGES:
             self._pages.popitem(last=False)
+        if len(self._texts) > CACHED_PAGES * self._page_size:
+            self._texts.clear()  # texts of rows shown lately: made again on the next paint
 
     def _tooltip(self, row: PaperRow, column: int) -> str | None:
         if column == COL_TITLE:

@@ -72,6 +72,9 @@ class ReadThread(QObject):
             self._serial += 1
             self._latest[kind] = self._serial
             self._waiting.pop(kind, None)
+            running = self._running
+            if running is not None and running.kind == kind and self._library is not None:
+                self._library.conn.interrupt()  # a long count must not hold up what replaces it
 
     def is_latest(self, request: ReadRequest) -> bool:
         return self._latest.get(request.kind) == request.serial

@@ -20,6 +20,7 @@ from reader.store.lock import _pid_alive
 
 DB_NAME = "library.sqlite3"
 BUSY_TIMEOUT_MS = 5000
+PAGE_SIZE = 16384  # bytes per page of a new library file (see _configure)
 LOCK_WAIT_S = 60.0  # a writer's total wait for the write lock, busy timeouts included
 OPEN_MARK = f".{DB_NAME}.open-"  # + host-pid-serial: a library open in that process
 BACKUPS_KEPT = 3
@@ -142,6 +143,12 @@ class Database:
     def _configure(self) -> None:
         self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         self.conn.execute("PRAGMA foreign_keys = ON")
+        if not self.read_only and self.conn.execute("PRAGMA page_count").fetchone()[0] == 0:
+            # A new library: 16 KiB pages hold a paper's row (title, authors, a 1-2 KB
+            # abstract and its translation) with little room left over; 4 KiB pages, the
+            # default, fit one such row and leave the rest empty. Only an empty file can
+            # take a page size, and WAL mode fixes it: so here, first.
+            self.conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
         if self.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             self.conn.execute("PRAGMA journal_mode = wal")
         self.conn.execute("PRAGMA synchronous = NORMAL")

@@ -15,6 +15,7 @@ from reader.store.db import MAX_INTEGER, Database
 from reader.store.errors import UnknownPaper
 from reader.store.planner import Planner, check_sort
 from reader.store.query import CompiledQuery
+from reader.store.streamed import streamed_ids
 from reader.store.search import Search
 from reader.store.records import (
     DeletedPapers, DigestRecord, PaperDetail, PaperRow, UserState,
@@ -135,6 +136,10 @@ class Library:
         """Number of papers matching `query`. Raises QueryError."""
         return self.planner.count(Search.of(query))
 
+    def known_count(self, query: Query = "") -> int | None:
+        """The count of `query` if it is remembered (cheap), else None. Raises QueryError."""
+        return self.planner.known_count(Search.of(query))
+
     def paper_ids(
         self, query: Query = "", sort: str = "added", descending: bool = True,
         limit: int | None = None,
@@ -172,6 +177,11 @@ class Library:
     ) -> list[int]:
         check_sort(sort)
         search = Search.of(query)
+        if sort == "added" and (offset == 0 or after is not None):
+            found = streamed_ids(self.conn, search.node, descending, limit, after,
+                                 self.planner.hides_archived(search.node))
+            if found is not None:  # a text search read in the index's order: no count
+                return found
         # Counted first, always: the count picks the plan, so a page is found the same way
         # whether or not the caller counted (it is remembered until the library changes).
         count = self.planner.count(search)

@@ -67,6 +67,11 @@ class Planner:
         """Number of papers matching the search."""
         return self._memo(("count", search.node), lambda: self._count_query(search.node))
 
+    def known_count(self, search: Search) -> int | None:
+        """The search's count when it is remembered (nothing is counted here), else None."""
+        self._memo(("peek",), lambda: 0)  # forgets the counts if the library changed
+        return self._memo_values.get(("count", search.node))
+
     def _count_query(self, node: Node | None) -> int:
         if self.hides_archived(node):  # the shortcuts below count archived papers too
             compiled = self.compiled(node)

@@ -52,3 +52,53 @@ def test_typing_shows_only_the_last_query(qtbot, window, library, sample_library
     assert window.model.loaded_ids() == library.paper_ids("tag:todo")
     assert window.papers.current_search().text == "tag:todo"
     window.papers.stop()
+
+
+def test_a_typed_search_shows_its_rows_before_its_count(qtbot, make_window, empty_library):
+    """At 1M papers counting a common word costs more than its first page: the page is
+    shown at once ("200+ papers") and the count replaces it when the reader thread has it."""
+    from paper_factory import digest, entry
+
+    empty_library.store_digest("/d/a.txt", "1", digest(*[
+        entry(f"Common okapi {n}", arxiv_id=f"2401.{n:05d}") for n in range(260)]))
+    window = make_window(empty_library)
+    release = threading.Event()
+
+    class SlowCount(Library):
+        def count(self, query=""):
+            release.wait(10)
+            return super().count(query)
+
+    reader = ReadThread(lambda: SlowCount(empty_library.folder, read_only=True), parent=window)
+    window.papers.use_reader(reader)
+    counts = []
+    window.papers.count_changed.connect(counts.append)
+    window.search_box.set_text("okapi")
+    qtbot.waitUntil(lambda: window.model.query == "okapi")
+    assert window.model.rowCount() == 200 and not window.model.total_known()
+    assert counts[-1] == "200+ papers"
+    release.set()
+    qtbot.waitUntil(lambda: window.model.total_known())
+    assert window.model.total() == 260 and counts[-1] == "260 papers"
+    window.table.scrollToBottom()
+    qtbot.waitUntil(lambda: window.model.rowCount() == 260)
+    window.papers.stop()
+
+
+def test_a_new_query_interrupts_a_running_count(qtbot, sample_library_dir):
+    reader = ReadThread(lambda: Library(sample_library_dir, read_only=True))
+    started = threading.Event()
+    delivered = []
+
+    def endless(lib):
+        started.set()
+        lib.conn.execute("WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n)"
+                         " SELECT count(*) FROM n").fetchone()
+
+    reader.submit("count", endless, delivered.append)
+    assert started.wait(5)
+    qtbot.wait(100)  # the statement is running (an interrupt between statements is lost)
+    reader.cancel("count")
+    reader.submit("search", lambda lib: "next", delivered.append)
+    qtbot.waitUntil(lambda: delivered == ["next"], timeout=5000)
+    reader.stop()

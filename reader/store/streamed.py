@@ -1,0 +1,99 @@
+"""A search's page in the default order read straight from the full-text index, with no count.
+
+The list's default order is "date added", newest first. While papers' `added` stamps follow
+their ids (migrations.ADDED_FOLLOWS_ID), that order is papers_fts's own rowid order, and
+FTS5 hands out a MATCH's rows in it, either way, stopping once a page is full: the first
+page of `language models` costs the postings up to its 200th match, not the 550,000
+matches a count (or a sort) reads at 1M papers. The other conditions of the query are
+checked on each row as it comes; when they are rare (`agents tag:llm`), walking the text
+matches to fill a page would cost more than the planner's way, so the walk has a budget
+of SQLite steps and gives up (None) when it is spent, leaving the page to the planner.
+
+Words without a column also match a paper's note and tags (papers_user_fts, a few papers):
+those matches are read whole, in the same order, and merged with the streamed ones.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from reader.store.db import MAX_INTEGER
+from reader.store.fulltext import TextMatch
+from reader.store.migrations import ADDED_FOLLOWS_ID
+from reader.store.query import And, Node, compile_query, _fts_expression, _text_match
+
+# SQLite VM steps the walk may take, counted by a progress handler every STEP_GRAIN steps:
+# about 20,000 rows checked, 5-10 ms; a page of dense matches takes a few hundred rows.
+STEP_GRAIN = 1000
+STEP_BUDGET = 600
+
+
+class _OverBudget(Exception):
+    pass
+
+
+def added_follows_id(conn: sqlite3.Connection) -> bool:
+    row = conn.execute("SELECT value FROM settings WHERE key = ?", (ADDED_FOLLOWS_ID,)).fetchone()
+    return row is not None and row[0] == "1"
+
+
+def split_text(node: Node | None) -> tuple[TextMatch | None, list[Node]]:
+    """The query's full-text conjuncts as one match, and the other conjuncts."""
+    if node is None:
+        return None, []
+    children = list(node.children) if isinstance(node, And) else [node]
+    if _fts_expression(node) is not None:
+        return _text_match([node]), []
+    text = _text_match(children)
+    return text, [c for c in children if _fts_expression(c) is None]
+
+
+def streamed_ids(
+    conn: sqlite3.Connection, node: Node | None, descending: bool, limit: int | None,
+    after: int | None, hide_archived: bool,
+) -> list[int] | None:
+    """Ids of the next `limit` papers matching `node` in id order (after the id `after`,
+    when given), or None when this way does not suit the query or ran out of budget."""
+    text, others = split_text(node)
+    if text is None or text.main is None or limit is None or limit > MAX_INTEGER:
+        return None
+    if not added_follows_id(conn):
+        return None
+    rest = compile_query(
+        None if not others else others[0] if len(others) == 1 else And(tuple(others)),
+        lookups=False, hide_archived=hide_archived,
+    )
+    direction, later = ("DESC", "<") if descending else ("ASC", ">")
+    seek, seek_params = ("", []) if after is None else (f" AND f.rowid {later} ?", [after])
+    main_sql = (
+        "SELECT f.rowid FROM papers_fts f JOIN papers p ON p.id = f.rowid"
+        f" WHERE f.papers_fts MATCH ? AND {rest.where}{seek}"
+        f" ORDER BY f.rowid {direction} LIMIT ?"
+    )
+    steps = 0
+
+    def budget() -> int:
+        nonlocal steps
+        steps += 1
+        return 1 if steps > STEP_BUDGET else 0
+
+    conn.set_progress_handler(budget, STEP_GRAIN)
+    try:
+        ids = [r[0] for r in conn.execute(main_sql, [text.main, *rest.params, *seek_params, limit])]
+    except sqlite3.OperationalError:
+        if steps > STEP_BUDGET:
+            return None  # rare matches: the planner finds them faster
+        raise  # interrupted by a newer search, or a real error
+    finally:
+        conn.set_progress_handler(None, 0)
+    if text.user is not None:
+        user_sql, user_params = text.user_select()
+        pseek = "" if after is None else f" AND p.id {later} ?"
+        more = conn.execute(
+            f"SELECT p.id FROM papers p WHERE p.id IN ({user_sql}) AND {rest.where}{pseek}"
+            f" ORDER BY p.id {direction} LIMIT ?",
+            [*user_params, *rest.params, *seek_params, limit],
+        ).fetchall()
+        if more:
+            ids = sorted({*ids, *(r[0] for r in more)}, reverse=descending)[:limit]
+    return ids

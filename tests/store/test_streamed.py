@@ -1,0 +1,112 @@
+"""First pages read straight from the full-text index (reader.store.streamed) are the planner's pages."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from paper_factory import digest, entry
+from reader.store import Library, streamed
+from reader.store.migrations import ADDED_FOLLOWS_ID
+from reader.store.search import Search
+
+WORDS = ("language models diffusion video retrieval agents learning transformer transfer"
+         " benchmark zeroshot robust sparse attention vision graph").split()
+QUERIES = [
+    "language", "language models", "language mod", '"language models"', "trans", "zeroshot",
+    "diffusion OR retrieval", "learning -diffusion", "author:wang", "title:graph",
+    "language is:unread", "agents tag:llm", "vision rating:>=3", "robust -is:read",
+    "llm", "toread", "note:idea", "idea language", "sparse seen:>=2", "(video OR graph) robust",
+    "benchmark -tag:llm", "is:archived language", "nothingmatchesthis",
+]
+
+
+@pytest.fixture
+def library(library_dir):
+    with Library(library_dir) as lib:
+        rng = random.Random(7)
+        for d in range(6):
+            entries = [
+                entry(" ".join(rng.sample(WORDS, 4)).capitalize(), arxiv_id=f"2401.{d * 40 + i:05d}",
+                      abstract=" ".join(rng.choice(WORDS) for _ in range(12)),
+                      authors=rng.sample(["Wang Li", "Ada Lovelace", "Alan Turing"], 2))
+                for i in range(40)
+            ]
+            entries += [entry(f"Repeat {i}", arxiv_id=f"2401.{i:05d}") for i in range(d * 3)]
+            lib.store_digest(f"/d/{d}.txt", str(d), digest(*entries))
+        ids = sorted(lib.paper_ids())
+        lib.add_tags(ids[::7], ["llm"])
+        lib.add_tags(ids[::11], ["toread"])
+        lib.set_note(ids[5], "an idea about language")
+        lib.set_read(ids[::3], True)
+        lib.set_rating(ids[::4], 4)
+        lib.archive_papers(ids[::50])
+        yield lib
+
+
+def _planner_ids(lib: Library, query: str, descending: bool) -> list[int]:
+    lib.conn.execute("UPDATE settings SET value = '0' WHERE key = ?", (ADDED_FOLLOWS_ID,))
+    try:
+        return lib.paper_ids(query, descending=descending)
+    finally:
+        lib.conn.execute("UPDATE settings SET value = '1' WHERE key = ?", (ADDED_FOLLOWS_ID,))
+
+
+def _paged(lib: Library, query: str, descending: bool, page: int) -> list[int]:
+    ids: list[int] = []
+    after = None
+    while True:
+        rows = lib.rows(query, descending=descending, limit=page, after=after)
+        ids += [r.id for r in rows]
+        if len(rows) < page:
+            return ids
+        after = rows[-1].id
+
+
+@pytest.mark.parametrize("descending", [True, False])
+def test_streamed_pages_equal_the_planners_in_both_orders(library, descending, monkeypatch):
+    assert streamed.added_follows_id(library.conn)
+    used = []
+    original = streamed.streamed_ids
+
+    def watched(*args, **kwargs):
+        found = original(*args, **kwargs)
+        used.append(found is not None)
+        return found
+
+    monkeypatch.setattr("reader.store.library.streamed_ids", watched)
+    for query in QUERIES:
+        expected = _planner_ids(library, query, descending)
+        assert _paged(library, query, descending, page=7) == expected, query
+        assert library.paper_ids(query, descending=descending, limit=5) == expected[:5], query
+    assert sum(used) > len(QUERIES)  # the streamed way was taken, and not only on no match
+
+
+def test_rare_conditions_give_up_within_budget_and_the_planner_answers(library, monkeypatch):
+    monkeypatch.setattr(streamed, "STEP_BUDGET", 0)
+    monkeypatch.setattr(streamed, "STEP_GRAIN", 1)
+
+    node = Search.parse("language tag:llm").node
+    assert streamed.streamed_ids(library.conn, node, True, 10, None, False) is None
+    assert library.paper_ids("language tag:llm") == _planner_ids(library, "language tag:llm", True)
+
+
+def test_the_order_flag_follows_added_stamps(library):
+    assert streamed.added_follows_id(library.conn)
+    first = min(library.paper_ids())
+    # A merge gives a paper an earlier stamp than papers before it: the id order is no
+    # longer the order of `added`, and searches go back to the planner.
+    library.conn.execute("UPDATE papers SET added = '1999-01-01T00:00:00' WHERE id = ?",
+                         (max(library.paper_ids()),))
+    library.conn.commit()
+    assert not streamed.added_follows_id(library.conn)
+    assert library.paper_ids("language")[-1] == max(library.paper_ids("language"))
+    assert first in library.paper_ids()
+
+
+def test_a_paper_stored_with_an_older_stamp_ends_the_flag(library):
+    library.conn.execute(
+        "INSERT INTO papers (title, title_key, authors, added) VALUES ('Old', 'old', '[]', '2000-01-01')")
+    library.conn.commit()
+    assert not streamed.added_follows_id(library.conn)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from reader.gui import icons
 from reader.gui.library_protocol import LibraryView
-from reader.gui.plain import plain_tooltip
+from reader.gui.plain import clip, plain_tooltip
 from reader.store import DigestRecord, QueryError
 
 QueryRole = Qt.ItemDataRole.UserRole + 1
@@ -33,6 +33,8 @@ KeptRole = Qt.ItemDataRole.UserRole + 4  # the start of a label never cut: a dig
 # so the only ones cut (in the middle) to fit. The app's own labels always show whole.
 NAME_KEYS = ("digest:", "tag:", "saved:")
 MIN_WIDTH = 150
+UNREADABLE_QUERY = "format:none"  # the papers of the files no format could read: none
+FAILURES_LISTED = 10  # the detail pane's list of unreadable files; the import log has them all
 
 SMART_LISTS = (
     ("All", "", "library"),
@@ -310,11 +312,11 @@ class Sidebar(QTreeWidget):
                 query = f"format:{quote(fmt)}"
                 format_item = self._item(group, label, query, f"format:{fmt}", library.count(query))
                 format_item.setToolTip(0, plain_tooltip(f"{count} digest{'s' if count != 1 else ''}"))
-            else:  # failed files: no papers to list
-                format_item = QTreeWidgetItem(group, [label, str(count)])
-                format_item.setData(0, KeyRole, f"format:{fmt}")
-                format_item.setFlags(Qt.ItemFlag.ItemIsEnabled)
-                format_item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            else:  # files no format could read: no papers, so the entry tells which and why
+                format_item = self._item(group, label, UNREADABLE_QUERY, "format:", count)
+                format_item.setData(0, FailureRole, failures_text(by_format[fmt]))
+                format_item.setToolTip(0, "Files that could not be read as digests: select to see why")
+                format_item.setToolTip(1, f"{count} file{'s' if count != 1 else ''}")
             for digest in sorted(by_format[fmt], key=_digest_sort_key, reverse=True):
                 self._add_digest(format_item, digest)
 
@@ -377,6 +379,19 @@ class Sidebar(QTreeWidget):
             return
         self._current_key = item.data(0, KeyRole)
         self.query_selected.emit(item.data(0, QueryRole))
+
+
+def failures_text(digests: list[DigestRecord]) -> str:
+    """"2 files could not be imported." then each file and why, newest first, as the sidebar
+    lists them; the first line alone goes to the status bar."""
+    count = len(digests)
+    lines = [f"{count} file{'s' if count != 1 else ''} could not be imported.", ""]
+    listed = sorted(digests, key=_digest_sort_key, reverse=True)
+    for digest in listed[:FAILURES_LISTED]:
+        lines.append(clip(f"{digest_file(digest)}: {digest.error or 'unknown error'}", 300))
+    if count > FAILURES_LISTED:
+        lines.append(f"… and {count - FAILURES_LISTED} more: View › Import log lists them all.")
+    return "\n".join(lines)
 
 
 def _digest_sort_key(digest: DigestRecord) -> tuple[str, str]:

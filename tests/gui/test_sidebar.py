@@ -187,3 +187,38 @@ def test_a_digest_label_keeps_its_date_and_cuts_its_name_in_the_middle(qtbot):
     tight = fit_label(metrics, kept, name, metrics.horizontalAdvance("2024-10-09 · …"))
     assert tight.startswith("2024-10-09") and metrics.horizontalAdvance(tight) <= metrics.horizontalAdvance(
         "2024-10-09 · …")
+
+
+def test_not_recognised_shows_no_papers_and_lists_the_files_with_why(qtbot, make_window, library, tmp_path):
+    from reader.ingest import importer
+
+    photo, blank = tmp_path / "photo.bin", tmp_path / "blank.txt"
+    photo.write_bytes(bytes(range(256)) * 4)
+    blank.write_text("   \n", encoding="utf-8")
+    assert [importer.import_file(library, path).status for path in (photo, blank)] == ["failed", "failed"]
+    window = make_window(library)
+    click(qtbot, window, "Not recognised")
+    assert window.current_query() == "format:none"
+    assert window.model.total() == 0  # these files gave no papers
+    hint = window.detail.empty_hint.text().splitlines()
+    assert hint[0] == "2 files could not be imported."
+    assert "photo.bin: not a text file (binary content)" in hint
+    assert any(line.startswith("blank.txt: ") for line in hint)
+    assert window.statusBar().currentMessage() == "2 files could not be imported."
+    click(qtbot, window, "Newsletters")  # the other groups still list their papers
+    assert window.model.total() > 0
+    click(qtbot, window, "All")
+    assert window.model.total() == 452
+
+
+def test_not_recognised_lists_at_most_ten_files(qtbot, empty_library, library_dir):
+    from reader.gui.sidebar import FailureRole, Sidebar
+
+    for n in range(12):
+        empty_library.record_failure(library_dir / f"junk-{n:02d}.bin", str(n), "not a text file")
+    sidebar = Sidebar()
+    qtbot.addWidget(sidebar)
+    sidebar.refresh(empty_library)
+    lines = sidebar._find("format:").data(0, FailureRole).splitlines()
+    assert lines[0] == "12 files could not be imported." and lines[-1] == "… and 2 more: View › Import log lists them all."
+    assert len([line for line in lines if line.startswith("junk-")]) == 10

@@ -27,6 +27,7 @@ from reader.gui.triage import count_text
 from reader.ingest.queue import Job, JobQueue
 
 STATUS_MS = 8000
+RECOUNT_MS = 200  # a burst of changes (an undo of many deletions) counts the papers once
 # "Not now" remembers how many papers lacked details then: the bar comes back only for more.
 DISMISSED_SETTING = "fetch_details_dismissed"
 _TOKEN_RE = re.compile(r"[\s,;]+")
@@ -140,6 +141,7 @@ class Enrichment(QObject):
         self.undo_stack = undo_stack
         self.run: Any = None
         self.pending = 0
+        self._closed = False  # the writes landing as the window closes must start no recount
         self._bridge = _Bridge(self)
         self._bridge.finished.connect(self._on_fetched, Qt.ConnectionType.QueuedConnection)
         self.queue = JobQueue(None, on_finished=self._bridge.finished.emit, name="enrich-requests")
@@ -162,6 +164,13 @@ class Enrichment(QObject):
         window.statusBar().addPermanentWidget(self.progress)
         self.progress.hide()
         window.imports.digests_imported.connect(self._on_imported)
+        self._recount = QTimer(self)
+        self._recount.setSingleShot(True)
+        self._recount.setInterval(RECOUNT_MS)
+        self._recount.timeout.connect(self.refresh_offer)
+        worker.changed.connect(self._on_library_changed)
+        # Another program's import may bring papers lacking details, whether the bar shows or not.
+        window.papers.external_change.connect(self._recount.start)
         window.table.installEventFilter(self)
         self._first_offer = QTimer(self)  # once the window's actions exist; stopped if it closes first
         self._first_offer.setSingleShot(True)
@@ -210,8 +219,15 @@ class Enrichment(QObject):
             self.bar.hide()
 
     def _on_imported(self, change: DigestsImported) -> None:
-        if any(getattr(result, "new", 0) for result in change.results):
-            self.refresh_offer(start_if_automatic=True)
+        # Every batch: one that only merges into known papers can complete some of them.
+        new = any(getattr(result, "new", 0) for result in change.results)
+        self.refresh_offer(start_if_automatic=new)
+
+    def _on_library_changed(self, ids: set[int]) -> None:
+        """Papers left or joined (a deletion, its undo, a merge): the count shown may be wrong.
+        Changes of user state (ids given) never change what a paper lacks."""
+        if not ids and not self.bar.isHidden() and not self._closed:
+            self._recount.start()
 
     # --- runs ------------------------------------------------------------------------------
 
@@ -355,6 +371,8 @@ class Enrichment(QObject):
         return super().eventFilter(watched, event)
 
     def shutdown(self) -> None:
+        self._closed = True
         self._first_offer.stop()
+        self._recount.stop()
         self.cancel()
         self.queue.stop(timeout=2)

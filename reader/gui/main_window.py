@@ -125,8 +125,7 @@ class MainWindow(QMainWindow):
         for index, (widget, stretch) in enumerate(((self.sidebar, 0), (self.list_panel, 3), (self.detail, 2))):
             self.splitter.addWidget(widget)
             self.splitter.setStretchFactor(index, stretch)
-        self.splitter.setSizes([232, 780, 388])  # the sidebar fits "Seen in 2+ digests   546"
-        self.sidebar.setMinimumWidth(150)
+        self.splitter.setSizes([232, 780, 388])  # the sidebar widens to fit its labels (Sidebar.refresh)
         self.detail.setMinimumWidth(280)
 
         self.welcome = WelcomePage(self)

@@ -224,7 +224,7 @@ class PaperListController(QObject):
         query = self.current_query()
         if failure:
             self.empty_hint.emit(failure)
-            self.message.emit(failure)
+            self.message.emit(failure.split("\n", 1)[0])  # a list of files is for the pane, not the status bar
         elif query:
             self.empty_hint.emit(f"No papers match “{query}”.")
         self.show_paper(None)

@@ -5,17 +5,36 @@ from __future__ import annotations
 from pathlib import PurePath
 from typing import Any
 
-from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTreeWidget, QTreeWidgetItem, QWidget
+from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import QFontMetrics, QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QHeaderView,
+    QMenu,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QWidget,
+)
 
 from reader.gui import icons
 from reader.gui.library_protocol import LibraryView
-from reader.gui.plain import plain_tooltip
+from reader.gui.plain import clip, plain_tooltip
 from reader.store import DigestRecord, QueryError
 
 QueryRole = Qt.ItemDataRole.UserRole + 1
 KeyRole = Qt.ItemDataRole.UserRole + 2  # stable identity for restoring selection/expansion
 FailureRole = Qt.ItemDataRole.UserRole + 3  # why a digest could not be imported
+KeptRole = Qt.ItemDataRole.UserRole + 4  # the start of a label never cut: a digest's "2024-10-09 · "
+# Keys of the entries named by users or files (digests, tags, saved searches): any length,
+# so the only ones cut (in the middle) to fit. The app's own labels always show whole.
+NAME_KEYS = ("digest:", "tag:", "saved:")
+MIN_WIDTH = 150
+UNREADABLE_QUERY = "format:none"  # the papers of the files no format could read: none
+FAILURES_LISTED = 10  # the detail pane's list of unreadable files; the import log has them all
 
 SMART_LISTS = (
     ("All", "", "library"),
@@ -51,6 +70,50 @@ def digest_query(digest: DigestRecord) -> str:
     return f"digest:{quote(digest_file(digest))}"
 
 
+def fit_label(metrics: QFontMetrics, kept: str, name: str, room: int) -> str:
+    """kept + name in `room` pixels, the name cut in its middle: "2024-10-09 · weekl…42.md".
+    The dates tell a format's digests apart, and the end of a file name (an issue number)
+    as much as its start."""
+    if metrics.horizontalAdvance(kept + name) <= room:
+        return kept + name
+    left = room - metrics.horizontalAdvance(kept)
+    if left < metrics.horizontalAdvance("…") * 4:  # not even a few letters of the name
+        return metrics.elidedText(kept + name, Qt.TextElideMode.ElideRight, room)
+    return kept + metrics.elidedText(name, Qt.TextElideMode.ElideMiddle, left)
+
+
+class _DigestNameDelegate(QStyledItemDelegate):
+    """Draws a dated digest with its date whole and its file name cut; other entries as usual."""
+
+    def shown_text(self, option: QStyleOptionViewItem, index: QModelIndex) -> str:
+        """The label as drawn in option.rect."""
+        shown = QStyleOptionViewItem(option)
+        self.initStyleOption(shown, index)
+        return self._fitted(shown, index)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        if not index.data(KeptRole):
+            super().paint(painter, option, index)
+            return
+        shown = QStyleOptionViewItem(option)
+        self.initStyleOption(shown, index)
+        shown.text = self._fitted(shown, index)
+        style = shown.widget.style() if shown.widget is not None else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, shown, painter, shown.widget)
+
+    @staticmethod
+    def _fitted(shown: QStyleOptionViewItem, index: QModelIndex) -> str:
+        kept = index.data(KeptRole)
+        if not kept or not shown.text.startswith(kept):
+            return shown.text
+        widget = shown.widget
+        style = widget.style() if widget is not None else QApplication.style()
+        # Qt's own item drawing keeps this margin on each side of the text rectangle.
+        margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, widget) + 1
+        room = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, shown, widget).width() - 2 * margin
+        return fit_label(shown.fontMetrics, kept, shown.text[len(kept):], room)
+
+
 class Sidebar(QTreeWidget):
     """Emits query_selected(query) when the user picks an entry, and rename_requested /
     delete_requested(name) from a saved search's context menu."""
@@ -67,7 +130,8 @@ class Sidebar(QTreeWidget):
         self.setRootIsDecorated(True)
         self.setUniformRowHeights(True)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # tags and saved searches
+        self.setItemDelegate(_DigestNameDelegate(self))
         self.setAccessibleName("Lists, tags and digests")
         header = self.header()
         header.setStretchLastSection(False)
@@ -146,6 +210,7 @@ class Sidebar(QTreeWidget):
             self.setCurrentItem(current or self.topLevelItem(0))
         finally:
             self._building = False
+        self._fit_fixed_labels()
         self.verticalScrollBar().setValue(scroll)
         if current is None:  # the tag or digest shown is gone: show everything
             self._current_key = "smart:All"
@@ -153,6 +218,31 @@ class Sidebar(QTreeWidget):
 
     def refresh_icons(self, library: LibraryView) -> None:
         self.refresh(library)
+
+    def _fit_fixed_labels(self) -> None:
+        """At least as wide as the widest of the app's own labels, beside the widest count and
+        a scroll bar: a fixed width let a larger font or four-digit counts cut "Seen in 2+ digests"
+        once the list scrolled. Names are left out, or one long file name would widen the sidebar."""
+        option = QStyleOptionViewItem()
+        self.initViewItemOption(option)
+        delegate = self.itemDelegate()
+        labels = 0
+        counts: dict[str, QTreeWidgetItem] = {}  # each count measured once: thousands of digests share a few
+        for item in self._all_items():
+            counts.setdefault(item.text(1), item)
+            if not str(item.data(0, KeyRole)).startswith(NAME_KEYS):
+                label = delegate.sizeHint(option, self.indexFromItem(item, 0)).width()
+                labels = max(labels, self._indent(item) + label)
+        count = max(delegate.sizeHint(option, self.indexFromItem(item, 1)).width() for item in counts.values())
+        scroll_bar = self.verticalScrollBar().sizeHint().width()
+        self.setMinimumWidth(max(MIN_WIDTH, labels + count + scroll_bar + 2 * self.frameWidth()))
+
+    def _indent(self, item: QTreeWidgetItem) -> int:
+        depth = 1 if self.rootIsDecorated() else 0
+        parent = item.parent()
+        while parent is not None:
+            depth, parent = depth + 1, parent.parent()
+        return depth * self.indentation()
 
     # --- building ------------------------------------------------------------------------
 
@@ -222,11 +312,11 @@ class Sidebar(QTreeWidget):
                 query = f"format:{quote(fmt)}"
                 format_item = self._item(group, label, query, f"format:{fmt}", library.count(query))
                 format_item.setToolTip(0, plain_tooltip(f"{count} digest{'s' if count != 1 else ''}"))
-            else:  # failed files: no papers to list
-                format_item = QTreeWidgetItem(group, [label, str(count)])
-                format_item.setData(0, KeyRole, f"format:{fmt}")
-                format_item.setFlags(Qt.ItemFlag.ItemIsEnabled)
-                format_item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            else:  # files no format could read: no papers, so the entry tells which and why
+                format_item = self._item(group, label, UNREADABLE_QUERY, "format:", count)
+                format_item.setData(0, FailureRole, failures_text(by_format[fmt]))
+                format_item.setToolTip(0, "Files that could not be read as digests: select to see why")
+                format_item.setToolTip(1, f"{count} file{'s' if count != 1 else ''}")
             for digest in sorted(by_format[fmt], key=_digest_sort_key, reverse=True):
                 self._add_digest(format_item, digest)
 
@@ -235,6 +325,8 @@ class Sidebar(QTreeWidget):
         label = f"{digest.date} · {name}" if digest.date else name
         entries = digest.entries
         item = self._item(parent, label, digest_query(digest), f"digest:{digest.file}", entries)
+        if digest.date:
+            item.setData(0, KeptRole, f"{digest.date} · ")
         if digest.status == "failed":
             reason = digest.error or "unknown error"
             item.setData(0, FailureRole, f"{name} could not be imported: {reason}")
@@ -287,6 +379,19 @@ class Sidebar(QTreeWidget):
             return
         self._current_key = item.data(0, KeyRole)
         self.query_selected.emit(item.data(0, QueryRole))
+
+
+def failures_text(digests: list[DigestRecord]) -> str:
+    """"2 files could not be imported." then each file and why, newest first, as the sidebar
+    lists them; the first line alone goes to the status bar."""
+    count = len(digests)
+    lines = [f"{count} file{'s' if count != 1 else ''} could not be imported.", ""]
+    listed = sorted(digests, key=_digest_sort_key, reverse=True)
+    for digest in listed[:FAILURES_LISTED]:
+        lines.append(clip(f"{digest_file(digest)}: {digest.error or 'unknown error'}", 300))
+    if count > FAILURES_LISTED:
+        lines.append(f"… and {count - FAILURES_LISTED} more: View › Import log lists them all.")
+    return "\n".join(lines)
 
 
 def _digest_sort_key(digest: DigestRecord) -> tuple[str, str]:

@@ -15,6 +15,7 @@ RATING_RANGE = range(0, 6)  # 0 means "not rated"
 MAX_DEPTH = 50  # nesting of ( and -: far past any real query, far below Python's recursion limit
 MAX_NUMBER = 2**63 - 1  # SQLite's largest integer
 COMPARISON_RE = re.compile(r"^(>=|<=|>|<|=)?(\d+)$")
+NO_FORMAT = "none"  # format:none, the digests no format could read (the sidebar's "Not recognised")
 
 IS_VALUES = ("read", "unread", "rated", "unrated", "tagged", "untagged", "archived", *FETCH_STATES)
 HAS_VALUES = (
@@ -549,6 +550,8 @@ def digest_ids_sql(node: Filter, params: list) -> str:
         escaped = node.value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         params.append(f"%{escaped}%")
         return "SELECT d.id FROM digests d WHERE d.path LIKE ? ESCAPE '\\'"
+    if node.value.lower() == NO_FORMAT:
+        return "SELECT d.id FROM digests d WHERE coalesce(d.format, '') = ''"
     params.append(node.value)
     return "SELECT d.id FROM digests d WHERE d.format = ? COLLATE NOCASE"
 

@@ -61,6 +61,42 @@ def test_the_bar_offers_once_and_not_now_is_remembered(qtbot, make_window, lib, 
     assert not again.enrichment.bar.isVisible() and apis.asked == []  # nothing fetched unasked
 
 
+def test_the_bar_count_follows_an_import_that_completes_papers_without_adding_any(
+        qtbot, make_window, lib, tmp_path):
+    window = make_window(lib)
+    bar = window.enrichment.bar
+    qtbot.waitUntil(bar.isVisible)
+    assert "for 3 papers" in bar.label.text()
+    refs = tmp_path / "refs.bib"  # MEM1 again, now with authors, year and arXiv id: merged, not new
+    refs.write_text("@article{mem1,\n  title={MEM1},\n  author={Doe, Jane},\n  year={2024},\n"
+                    "  eprint={2401.00003},\n  archivePrefix={arXiv}\n}\n", encoding="utf-8")
+    window.import_paths([refs])
+    assert [(d.new, d.merged) for d in lib.digests() if d.file.endswith("refs.bib")] == [(0, 1)]
+    qtbot.waitUntil(lambda: "for 2 papers" in bar.label.text())
+    assert bar.isVisible() and bar.count == 2
+
+
+def test_the_bar_count_follows_deletions_and_other_programs_imports(qtbot, make_window, lib, library_dir):
+    from reader.store import Library
+
+    window = make_window(lib)
+    bar = window.enrichment.bar
+    qtbot.waitUntil(bar.isVisible)
+    window.select_paper(next(p.id for p in lib.list_papers() if p.title == "MEM1"))
+    window.triage.delete_selected()
+    qtbot.waitUntil(lambda: "for 2 papers" in bar.label.text())
+    other = Library(library_dir)  # what `digest-reader import` or `watch` does beside the app
+    try:
+        other.store_digest(library_dir / "e.txt", "2", digest(entry("Diffusion for everything"),
+                                                              entry("Yet another lacking paper")))
+    finally:
+        other.close()
+    assert window.papers.check_external_changes()
+    qtbot.waitUntil(lambda: "for 4 papers" in bar.label.text())
+    qtbot.mouseClick(bar.buttons["later"], Qt.MouseButton.LeftButton)
+    assert lib.get_setting(DISMISSED_SETTING) == 4  # "Not now" remembers what the bar said
+
+
 def test_fetch_now_completes_the_papers_with_progress_in_the_status_bar(qtbot, make_window, lib, apis):
     window = make_window(lib)
     qtbot.waitUntil(window.enrichment.bar.isVisible)

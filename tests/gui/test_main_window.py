@@ -84,7 +84,7 @@ def test_window_state_and_last_paper_persist(qtbot, library, settings, tmp_path)
     first = MainWindow(library, ImmediateWorker(library), library.folder, tmp_path, settings=settings, start_watcher=False)
     qtbot.addWidget(first)
     first.show()
-    first.splitter.setSizes([180, 500, 400])
+    first.splitter.setSizes([260, 500, 400])  # wider than its labels need (narrower is widened)
     sizes = first.splitter.sizes()
     first.select_paper(300)
     first.close()
@@ -94,7 +94,7 @@ def test_window_state_and_last_paper_persist(qtbot, library, settings, tmp_path)
     assert second.current_paper_id() == 300
     # The offscreen screen is smaller than the first window: the list and detail shrink, the
     # sidebar keeps its width.
-    assert second.splitter.sizes()[0] == sizes[0] == 180
+    assert second.splitter.sizes()[0] == sizes[0] == 260
     second.close()
 
 

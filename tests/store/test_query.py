@@ -136,6 +136,19 @@ def test_query_operators(library, query, expected):
         assert found(library, query) == expected
 
 
+def test_format_none_finds_the_digests_no_format_read(tmp_path):
+    """The sidebar's "Not recognised": digests stored with no format, whatever their name."""
+    lib = Library(tmp_path / "library")
+    try:
+        lib.store_digest("/d/none-of-these.md", "1", digest(entry("Read as a newsletter"), format="newsletter"))
+        lib.store_digest("/d/odd.txt", "2", digest(entry("Read as no format"), format=""))
+        lib.record_failure("/d/photo.bin", "3", "not a text file")
+        assert [p.title for p in lib.list_papers("format:none")] == ["Read as no format"]
+        assert lib.count("format:NONE") == 1 and lib.count("-format:none") == 1
+    finally:
+        lib.close()
+
+
 @pytest.mark.parametrize("query", [
     "*", "^", "NEAR(a b)", "a:b:c", "'", "(", ")", "{title}", "-", "- -", "a - b", ":", "tag:",
     '"a" NOT', 'OR"x"', "AND(", "x)", "((x)", "a*b", "col:umn", "\\", "\x00", "NOT",

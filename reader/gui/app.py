@@ -74,12 +74,12 @@ def build_window(
         pass  # the window's status bar reports it when the watcher cannot use it
     worker = LibraryWorker(library_dir)
     worker.start()
-    window = MainWindow(library, worker, library_dir, watch, settings=settings, start_watcher=start_watcher)
+    # Searches typed in the box, related papers and the sidebar's counts: read on their own
+    # thread and connection.
+    reader = ReadThread(lambda: Library(library_dir, read_only=True))
+    window = MainWindow(library, worker, library_dir, watch, settings=settings,
+                        start_watcher=start_watcher, reader=reader)
     worker.setParent(window)
-    # Searches typed in the box and related papers: read on their own thread and connection.
-    reader = ReadThread(lambda: Library(library_dir, read_only=True), parent=window)
-    window.papers.use_reader(reader)
-    window.related.reader = reader
     return window
 
 

@@ -40,7 +40,7 @@ from reader.gui.related import RelatedPapers
 from reader.gui.safe_html import is_safe_url
 from reader.gui.saved_searches import SavedSearches
 from reader.gui.search_box import SearchBox
-from reader.gui.sidebar import QueryRole, Sidebar
+from reader.gui.sidebar import QueryRole, Sidebar, count_each
 from reader.gui.triage import Triage
 from reader.gui.welcome import WelcomePage
 
@@ -60,7 +60,10 @@ class MainWindow(QMainWindow):
         settings: QSettings | None = None,
         start_watcher: bool = True,
         parent: QWidget | None = None,
+        reader: Any = None,
     ) -> None:
+        """reader: a ReadThread for searches, related papers and the sidebar's counts (the
+        window owns it); without one they are read here, on the GUI thread."""
         super().__init__(parent)
         self.reader_library = library
         self.worker = worker
@@ -91,6 +94,10 @@ class MainWindow(QMainWindow):
         self._connect()
         self.apply_theme(self._theme_mode, rebuild_sidebar=False)  # built once, just below
         self._restore_settings()
+        if reader is not None:
+            reader.setParent(self)
+            self.papers.use_reader(reader)
+            self.related.reader = reader
         self.refresh_sidebar()
         self._update_stack()
         self.papers.start(self.settings.value("window/lastPaper"))
@@ -307,15 +314,17 @@ class MainWindow(QMainWindow):
     def refresh_sidebar(self) -> None:
         if not hasattr(self, "sidebar"):
             return
-        self.sidebar.refresh(self.reader_library)
+        reader = self.papers.reader
+        pending = self.sidebar.refresh(self.reader_library, deferred=reader is not None)
+        if pending:  # counted on the reader thread: the window shows before the numbers
+            reader.submit("sidebar", lambda lib: count_each(lib, pending), self.sidebar.set_counts)
         self.detail.set_known_tags([tag for tag, _count in self.reader_library.tag_counts()])
         self.import_dock.refresh_if_visible()
         self.papers.update_count()
 
     def _update_stack(self) -> None:
-        empty = self.reader_library.count("") == 0 and not self.current_query()
-        if empty and self.reader_library.count("is:archived"):  # all archived: not a new library
-            empty = False
+        # Archived papers count: a library whose papers are all archived is not a new one.
+        empty = not self.reader_library.has_papers() and not self.current_query()
         self.stack.setCurrentWidget(self.welcome if empty else self.splitter)
 
     def _update_location_label(self) -> None:

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from reader.gui import icons
 from reader.gui.library_protocol import LibraryView
 from reader.gui.plain import clip, plain_tooltip
-from reader.store import DigestRecord, QueryError
+from reader.store import DigestRecord, QueryError, Search
 
 QueryRole = Qt.ItemDataRole.UserRole + 1
 KeyRole = Qt.ItemDataRole.UserRole + 2  # stable identity for restoring selection/expansion
@@ -53,6 +53,17 @@ FORMAT_NAMES = {
     "generic": "Other digests",
     "bibtex": "BibTeX",
 }
+
+
+def count_each(library: LibraryView, queries: list[str]) -> dict[str, int]:
+    """Each query's count (on a reader thread); one that cannot be read is left out."""
+    counts = {}
+    for query in dict.fromkeys(queries):
+        try:
+            counts[query] = library.count(query)
+        except QueryError:
+            continue
+    return counts
 
 
 def quote(value: str) -> str:
@@ -125,6 +136,8 @@ class Sidebar(QTreeWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("sidebar")
+        self._counts: dict[str, int] = {}  # the last count of each entry's query
+        self._pending: list[str] | None = None  # queries left to count (a deferred refresh)
         self.setColumnCount(2)
         self.setHeaderHidden(True)
         self.setRootIsDecorated(True)
@@ -193,8 +206,12 @@ class Sidebar(QTreeWidget):
                 return item
         return None
 
-    def refresh(self, library: LibraryView) -> None:
-        """Rebuild from the library, keeping the selection and what was expanded."""
+    def refresh(self, library: LibraryView, deferred: bool = False) -> list[str]:
+        """Rebuild from the library, keeping the selection and what was expanded. deferred:
+        the entries' counts are not read here (at 1M papers on a cold disk they take
+        seconds): each shows its last known count, and the queries to count are returned
+        for set_counts() to bring their numbers."""
+        self._pending = [] if deferred else None
         self._building = True
         scroll = self.verticalScrollBar().value()
         try:
@@ -212,9 +229,27 @@ class Sidebar(QTreeWidget):
             self._building = False
         self._fit_fixed_labels()
         self.verticalScrollBar().setValue(scroll)
+        pending, self._pending = self._pending or [], None
         if current is None:  # the tag or digest shown is gone: show everything
             self._current_key = "smart:All"
             self.query_selected.emit("")
+        return pending
+
+    def set_counts(self, counts: dict[str, int]) -> None:
+        """Show counts read elsewhere (a reader thread), by query."""
+        self._counts.update(counts)
+        for item in self._all_items():
+            query = item.data(0, QueryRole)
+            if query in counts:
+                self._show_count(item, counts[query])
+        self._fit_fixed_labels()
+
+    def _count(self, library: LibraryView, query: str) -> int | None:
+        if self._pending is not None:
+            self._pending.append(query)
+            return self._counts.get(query)
+        count = self._counts[query] = library.count(query)
+        return count
 
     def refresh_icons(self, library: LibraryView) -> None:
         self.refresh(library)
@@ -248,7 +283,7 @@ class Sidebar(QTreeWidget):
 
     def _add_smart_lists(self, library: LibraryView) -> None:
         for label, query, icon_name in SMART_LISTS:
-            item = self._item(self, label, query, f"smart:{label}", library.count(query))
+            item = self._item(self, label, query, f"smart:{label}", self._count(library, query))
             item.setIcon(0, icons.icon(icon_name))
 
     def _add_saved_searches(self, library: LibraryView) -> None:
@@ -262,7 +297,8 @@ class Sidebar(QTreeWidget):
             return
         for name, query in saved:
             try:
-                count = library.count(query)
+                Search.parse(query)  # a query this version cannot read shows why, at once
+                count = self._count(library, query)
             except QueryError as exc:  # saved by a version that read the query differently
                 item = self._item(group, name, query, f"{SAVED_PREFIX}{name}", 0)
                 item.setText(1, "!")
@@ -310,7 +346,7 @@ class Sidebar(QTreeWidget):
             count = len(by_format[fmt])
             if fmt:  # a list of its own: every paper from the digests of this format
                 query = f"format:{quote(fmt)}"
-                format_item = self._item(group, label, query, f"format:{fmt}", library.count(query))
+                format_item = self._item(group, label, query, f"format:{fmt}", self._count(library, query))
                 format_item.setToolTip(0, plain_tooltip(f"{count} digest{'s' if count != 1 else ''}"))
             else:  # files no format could read: no papers, so the entry tells which and why
                 format_item = self._item(group, label, UNREADABLE_QUERY, "format:", count)
@@ -346,13 +382,19 @@ class Sidebar(QTreeWidget):
         group.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return group
 
-    def _item(self, parent: Any, label: str, query: str, key: str, count: int) -> QTreeWidgetItem:
-        item = QTreeWidgetItem(parent, [label, str(count)])
+    def _item(self, parent: Any, label: str, query: str, key: str, count: int | None) -> QTreeWidgetItem:
+        item = QTreeWidgetItem(parent, [label, ""])
         item.setData(0, QueryRole, query)
         item.setData(0, KeyRole, key)
         item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        item.setToolTip(1, f"{count} paper{'s' if count != 1 else ''}")
+        self._show_count(item, count)
         return item
+
+    @staticmethod
+    def _show_count(item: QTreeWidgetItem, count: int | None) -> None:
+        """The count beside an entry; None: not counted yet (blank until it is)."""
+        item.setText(1, "" if count is None else str(count))
+        item.setToolTip(1, "" if count is None else f"{count} paper{'s' if count != 1 else ''}")
 
     # --- lookups -------------------------------------------------------------------------
 

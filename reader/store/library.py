@@ -136,6 +136,10 @@ class Library:
         """Number of papers matching `query`. Raises QueryError."""
         return self.planner.count(Search.of(query))
 
+    def has_papers(self) -> bool:
+        """Whether the library holds any paper (archived ones too); one row read."""
+        return self.conn.execute("SELECT EXISTS (SELECT 1 FROM papers)").fetchone()[0] == 1
+
     def known_count(self, query: Query = "") -> int | None:
         """The count of `query` if it is remembered (cheap), else None. Raises QueryError."""
         return self.planner.known_count(Search.of(query))

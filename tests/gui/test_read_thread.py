@@ -102,3 +102,39 @@ def test_a_new_query_interrupts_a_running_count(qtbot, sample_library_dir):
     reader.submit("search", lambda lib: "next", delivered.append)
     qtbot.waitUntil(lambda: delivered == ["next"], timeout=5000)
     reader.stop()
+
+
+def test_the_sidebar_counts_arrive_from_the_reader_thread(qtbot, settings, tmp_path, sample_library_dir):
+    """The window opens without counting its sidebar on the GUI thread (seconds at 1M papers
+    on a cold disk); the reader thread brings the numbers."""
+    from reader.gui.main_window import MainWindow
+    from reader.gui.sidebar import QueryRole
+    from reader.gui.worker import ImmediateWorker
+
+    gui_counts = []
+
+    class Watched(Library):
+        def count(self, query=""):
+            gui_counts.append(query)
+            return super().count(query)
+
+    library = Watched(sample_library_dir)
+    release = threading.Event()
+
+    class Held(Library):
+        def count(self, query=""):
+            release.wait(10)
+            return super().count(query)
+
+    reader = ReadThread(lambda: Held(sample_library_dir, read_only=True))
+    window = MainWindow(library, ImmediateWorker(library), sample_library_dir, tmp_path / "watch",
+                        settings=settings, start_watcher=False, reader=reader)
+    qtbot.addWidget(window)
+    unread = next(i for i in window.sidebar._all_items() if i.data(0, QueryRole) == "is:unread")
+    assert unread.text(1) == ""  # not counted yet
+    assert "is:unread" not in gui_counts and "seen:>=2" not in gui_counts
+    release.set()
+    expected = str(Library(sample_library_dir, read_only=True).count("is:unread"))
+    qtbot.waitUntil(lambda: unread.text(1) == expected)
+    window.close()
+    library.close()

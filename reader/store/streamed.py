@@ -1,11 +1,12 @@
-"""A search's page in the default order read straight from the full-text index, with no count.
+"""A search's page in the default order read in id order straight from the indexes, with no count.
 
 The list's default order is "date added", newest first. While papers' `added` stamps follow
 their ids (migrations.ADDED_FOLLOWS_ID), that order is papers_fts's own rowid order, and
 FTS5 hands out a MATCH's rows in it, either way, stopping once a page is full: the first
 page of `language models` costs the postings up to its 200th match, not the 550,000
 matches a count (or a sort) reads at 1M papers. The other conditions of the query are
-checked on each row as it comes; when they are rare (`agents tag:llm`), walking the text
+checked on each row as it comes (a query of filters alone walks the papers in id
+order the same way); when they are rare (`agents tag:llm`), walking the text
 matches to fill a page would cost more than the planner's way, so the walk has a budget
 of SQLite steps and gives up (None) when it is spent, leaving the page to the planner.
 
@@ -55,8 +56,8 @@ def streamed_ids(
     """Ids of the next `limit` papers matching `node` in id order (after the id `after`,
     when given), or None when this way does not suit the query or ran out of budget."""
     text, others = split_text(node)
-    if text is None or text.main is None or limit is None or limit > MAX_INTEGER:
-        return None
+    if limit is None or limit > MAX_INTEGER or (text is not None and text.main is None):
+        return None  # (a `note:` word alone: the planner reads the few notes)
     if not added_follows_id(conn):
         return None
     rest = compile_query(
@@ -64,12 +65,19 @@ def streamed_ids(
         lookups=False, hide_archived=hide_archived,
     )
     direction, later = ("DESC", "<") if descending else ("ASC", ">")
-    seek, seek_params = ("", []) if after is None else (f" AND f.rowid {later} ?", [after])
-    main_sql = (
-        "SELECT f.rowid FROM papers_fts f JOIN papers p ON p.id = f.rowid"
-        f" WHERE f.papers_fts MATCH ? AND {rest.where}{seek}"
-        f" ORDER BY f.rowid {direction} LIMIT ?"
-    )
+    column = "p.id" if text is None else "f.rowid"
+    seek, seek_params = ("", []) if after is None else (f" AND {column} {later} ?", [after])
+    if text is None:  # filters only: papers in id order, each checked
+        main_sql = (f"SELECT p.id FROM papers p WHERE {rest.where}{seek}"
+                    f" ORDER BY p.id {direction} LIMIT ?")
+        main_params = [*rest.params, *seek_params, limit]
+    else:
+        main_sql = (
+            "SELECT f.rowid FROM papers_fts f JOIN papers p ON p.id = f.rowid"
+            f" WHERE f.papers_fts MATCH ? AND {rest.where}{seek}"
+            f" ORDER BY f.rowid {direction} LIMIT ?"
+        )
+        main_params = [text.main, *rest.params, *seek_params, limit]
     steps = 0
 
     def budget() -> int:
@@ -79,14 +87,14 @@ def streamed_ids(
 
     conn.set_progress_handler(budget, STEP_GRAIN)
     try:
-        ids = [r[0] for r in conn.execute(main_sql, [text.main, *rest.params, *seek_params, limit])]
+        ids = [r[0] for r in conn.execute(main_sql, main_params)]
     except sqlite3.OperationalError:
         if steps > STEP_BUDGET:
             return None  # rare matches: the planner finds them faster
         raise  # interrupted by a newer search, or a real error
     finally:
         conn.set_progress_handler(None, 0)
-    if text.user is not None:
+    if text is not None and text.user is not None:
         user_sql, user_params = text.user_select()
         pseek = "" if after is None else f" AND p.id {later} ?"
         more = conn.execute(

@@ -456,11 +456,17 @@ class BackgroundSearch:
         ticket = self._ticket = object()
         self.pending = True
 
-        def job(lib: Any) -> tuple[int | None, list]:
+        current = controller.current_paper_id()
+
+        def job(lib: Any) -> tuple[int | None, list, list[int] | None]:
             # The rows first: the count of a common word can cost more than the page (the
             # store reads a text search's page without counting); it follows if need be.
             rows = lib.rows(query, sort=sort, descending=descending, limit=page)
-            return lib.known_count(query), rows
+            leading = None  # where the paper being read is, if further down: found here too
+            if current is not None and all(row.id != current for row in rows):
+                leading = (lib.paper_ids(query, sort=sort, descending=descending,
+                                         limit=RESTORE_ROWS), RESTORE_ROWS)
+            return lib.known_count(query), rows, leading
 
         def done(result: tuple[int, list]) -> None:
             if self._ticket is ticket:
@@ -468,7 +474,8 @@ class BackgroundSearch:
             if model.page_order() != (sort, descending, page):
                 controller._apply_query()  # the order changed meanwhile: read it here
                 return
-            model.show_result(query, *result)
+            total, rows, leading = result
+            model.show_result(query, total, rows, leading if current == controller.current_paper_id() else None)
             controller._list_first = True
             try:
                 controller._show_query(query)

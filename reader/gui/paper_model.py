@@ -105,6 +105,7 @@ class PaperTableModel(QAbstractTableModel):
         self._ids = array("q")
         self._pages: OrderedDict[int, list[PaperRow | None]] = OrderedDict()
         self._texts: dict[int, tuple[PaperRow, tuple[str, ...]]] = {}  # display texts by id
+        self._leading: tuple[list[int], int] | None = None  # see show_result()
         self._total = 0
         self._total_known = True
         self._bold = QFont()
@@ -156,7 +157,8 @@ class PaperTableModel(QAbstractTableModel):
         self.show_result(search, total, self._library.rows(
             search, sort=self.sort_key(), descending=self.descending(), limit=self._page_size))
 
-    def show_result(self, search: Search, total: int | None, rows: list[PaperRow]) -> None:
+    def show_result(self, search: Search, total: int | None, rows: list[PaperRow],
+                    leading: tuple[list[int], int] | None = None) -> None:
         """Show a query's first page and its count, read here or on a reader thread; a
         count of None is not known yet (set_total() brings it): the list shows its rows
         first, as counting every match of a common word costs more than a page of them."""
@@ -165,6 +167,9 @@ class PaperTableModel(QAbstractTableModel):
         self._clear_cache()
         self._append(rows)
         self._set_total(total)
+        # (the first ids of the list, how many were asked for): read with the page on the
+        # reader thread, they spare fetch_until() its queries on the GUI thread.
+        self._leading = leading
         self.endResetModel()
 
     def total_known(self) -> bool:
@@ -270,9 +275,13 @@ class PaperTableModel(QAbstractTableModel):
         row = self.row_of(paper_id)
         if row >= 0:
             return row
-        if not self._library.matches(paper_id, self._search):
+        leading, asked = self._leading or ([], 0)
+        if self._leading is not None and (limit <= asked or len(leading) < asked):
+            ids = leading[:limit]  # enough of them, or the whole list
+        elif not self._library.matches(paper_id, self._search):
             return -1  # not in this list at all: no need to look for its place
-        ids = self._leading_ids(limit)
+        else:
+            ids = self._leading_ids(limit)
         if paper_id not in ids:
             return -1
         end = min(len(ids), ids.index(paper_id) + self._page_size)
@@ -390,6 +399,7 @@ class PaperTableModel(QAbstractTableModel):
         self._ids = array("q")
         self._pages = OrderedDict()
         self._texts = {}
+        self._leading = None
 
     def _append(self, rows: list[PaperRow]) -> None:
         """Add rows at the end: their ids to the list, the rows to the page cache."""

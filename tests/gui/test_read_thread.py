@@ -138,3 +138,38 @@ def test_the_sidebar_counts_arrive_from_the_reader_thread(qtbot, settings, tmp_p
     qtbot.waitUntil(lambda: unread.text(1) == expected)
     window.close()
     library.close()
+
+
+def test_the_paper_being_read_stays_selected_with_no_query_on_the_gui_thread(
+        qtbot, make_window, library_dir):
+    """Typing a search that still lists the paper being read, further down than the first
+    page: the reader thread finds its place with the page; the GUI thread asks nothing."""
+    from paper_factory import digest, entry
+
+    asked = []
+
+    class Watched(Library):
+        def matches(self, paper_id, query=""):
+            asked.append("matches")
+            return super().matches(paper_id, query)
+
+        def paper_ids(self, *args, **kwargs):
+            asked.append("paper_ids")
+            return super().paper_ids(*args, **kwargs)
+
+    library = Watched(library_dir)
+    library.store_digest("/d/a.txt", "1", digest(*[
+        entry(f"Common okapi {n}", arxiv_id=f"2401.{n:05d}") for n in range(260)]))
+    oldest = min(library.paper_ids())
+    window = make_window(library)
+    reader = ReadThread(lambda: Library(library_dir, read_only=True), parent=window)
+    window.papers.use_reader(reader)
+    assert window.papers.select_paper(oldest)
+    asked.clear()
+    window.search_box.set_text("okapi")
+    qtbot.waitUntil(lambda: window.model.query == "okapi")
+    assert window.papers.current_paper_id() == oldest
+    assert window.model.paper_id(window.table.currentIndex().row()) == oldest
+    assert asked == []
+    window.papers.stop()
+    library.close()

@@ -371,3 +371,17 @@ def _v8_lean_fts(conn: sqlite3.Connection) -> None:
 MIGRATIONS.append(_v8_lean_fts)  # v8: after v6 and v7 whatever order they were added in
 # Schema versions after which the library file is compacted (VACUUM) once migrated.
 COMPACT_AFTER = {MIGRATIONS.index(_v8_lean_fts) + 1}
+
+
+# v9: citation keys made from "et al.". Until names.strip_et_al, the key maker read a digest's
+# "Yuwei Guo et al." as a person whose last name is "al.", so such papers were keyed
+# al2023animatediff; keys are never remade, so libraries keyed then kept them. This step
+# remakes exactly those keys with today's key maker (its clash suffixes included) and leaves
+# every other key alone; the backup made before migrating keeps the old ones.
+def _v9_et_al_keys(conn: sqlite3.Connection) -> None:
+    from reader.store.citations import rekey_et_al  # loads reader.exchange: only here
+
+    rekey_et_al(conn)
+
+
+MIGRATIONS.append(_v9_et_al_keys)

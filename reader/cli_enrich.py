@@ -15,7 +15,9 @@ examples:
   digest-reader add 10.1038/s41586-020-2649-2 https://doi.org/10.1038/s41586-020-2649-2
 
 The paper's details come from arXiv (ids, arxiv.org, Hugging Face and alphaXiv URLs) or
-Crossref (DOIs). Exit code 1 when a paper could not be added."""
+Crossref (DOIs). A service that fails is told on standard error as it is tried again (a host
+that cannot be reached: three tries in about 3 s). Exit code 1 when a paper could not be added.
+Environment: DIGEST_READER_API_TIMEOUT (seconds to wait for an answer; default 10 here)."""
 
 ENRICH_EPILOG = """\
 examples:
@@ -29,7 +31,8 @@ without one (never by guess: an unsure match stays unresolved); Crossref for DOI
 are cached in the library. One request every 3 seconds, as arXiv asks.
 Environment: DIGEST_READER_ARXIV_API, DIGEST_READER_CROSSREF_API (mirrors, tests),
 DIGEST_READER_API_DELAY (seconds between requests; never below 3 for arxiv.org),
-DIGEST_READER_MAILTO. Exit code 1 when a request failed (the rest is kept for a later run)."""
+DIGEST_READER_API_TIMEOUT (seconds to wait for an answer; default 30), DIGEST_READER_MAILTO.
+Exit code 1 when a request failed (the rest is kept for a later run)."""
 
 
 def add_commands(commands, common, command_factory) -> None:
@@ -58,7 +61,8 @@ def cmd_add(args: argparse.Namespace) -> int:
 
     results = []
     with open_library(args.library) as library:
-        clients = library_clients(library)
+        clients = library_clients(library, prompt=True)
+        clients.http.on_retry = _tell_retry
         for text in args.identifiers:
             results.append(add_paper(library, text, clients=clients))
     if args.json:
@@ -69,7 +73,21 @@ def cmd_add(args: argparse.Namespace) -> int:
         else:
             print(f"{result.status:<10} {result.paper_id:>5}  {one_line(result.identifier or '')}  "
                   f"{one_line(result.title or '')}")
+    unfetched = [result for result in results if result.unfetched]
+    if unfetched:
+        added = "nothing was added" if len(unfetched) == len(results) else (
+            f"{len(unfetched)} of {len(results)} were not added")
+        print(f"digest-reader: error: {added}: {one_line(unfetched[0].error or '')}; try again later",
+              file=sys.stderr)
     return 1 if any(result.status == "failed" for result in results) else 0
+
+
+def _tell_retry(notice) -> None:  # noqa: ANN001  (reader.enrich.http.RetryNotice)
+    """Say at once, not after half a minute of silence, that a service is failing."""
+    from reader.textsafe import one_line
+
+    print(f"digest-reader: error: {one_line(notice.problem)}; trying again in {notice.wait:g} s"
+          f" (attempt {notice.attempt} of {notice.attempts})", file=sys.stderr, flush=True)
 
 
 def cmd_enrich(args: argparse.Namespace) -> int:

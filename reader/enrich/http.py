@@ -10,7 +10,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -20,6 +20,10 @@ APP_NAME = "DigestReader"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_BYTES = 20 * 1024 * 1024
 CHUNK = 64 * 1024
+# Waits before trying again a host that could not be reached at all (refused, no such
+# name, no route): a network that is down rarely comes back within seconds, and someone
+# waiting at a prompt should hear why soon, not after half a minute of backoff.
+UNREACHABLE_WAITS = (1.0, 2.0)
 
 
 def user_agent(contact: str | None = None) -> str:
@@ -54,6 +58,17 @@ class ResponseTooLarge(FetchError):
 
 class BadResponse(FetchError):
     """The response arrived but cannot be read (garbage, wrong format, hostile XML)."""
+
+
+@dataclass(frozen=True)
+class RetryNotice:
+    """An attempt that failed and is about to be made again, for whoever tells the user."""
+
+    host: str
+    problem: str  # one phrase: "127.0.0.1 cannot be reached (connection refused)"
+    wait: float  # seconds before the next attempt
+    attempt: int  # the number of the next attempt (2 for the first retry)
+    attempts: int  # at most this many for this kind of failure
 
 
 class Clock(Protocol):
@@ -107,8 +122,9 @@ class RateLimiter:
     def interval(self, host: str) -> float:
         return self.intervals.get(host.lower(), self.default_interval)
 
-    def wait(self, host: str, cancel: threading.Event | None = None) -> None:
-        """Block until a request to `host` may start; raise Cancelled if cancelled meanwhile."""
+    def wait(self, host: str, cancel: threading.Event | None = None) -> float:
+        """Block until a request to `host` may start; raise Cancelled if cancelled meanwhile.
+        Returns the slot taken, for release()."""
         host = host.lower()
         interval = self.interval(host)
         with self._lock:
@@ -117,6 +133,16 @@ class RateLimiter:
             self._next_slot[host] = slot + interval
         if self.clock.sleep(slot - now, cancel):
             raise Cancelled("Cancelled.")
+        return slot
+
+    def release(self, host: str, slot: float) -> None:
+        """Give back the slot of a request that never reached the host (no connection was
+        made): trying again need not wait out an interval kept for the server's sake.
+        Only the latest slot is given back, so requests reserved after it keep their place."""
+        host = host.lower()
+        with self._lock:
+            if self._next_slot.get(host) == slot + self.interval(host):
+                self._next_slot[host] = slot
 
 
 @dataclass
@@ -210,6 +236,8 @@ class HttpClient:
         rate_limiter: RateLimiter | None = None,
         clock: Clock | None = None,
         cancel: threading.Event | None = None,
+        unreachable_waits: tuple[float, ...] = UNREACHABLE_WAITS,
+        on_retry: Callable[[RetryNotice], None] | None = None,
     ) -> None:
         self.user_agent = user_agent(contact)
         self.timeout = timeout
@@ -221,6 +249,11 @@ class HttpClient:
         self.clock = clock or (rate_limiter.clock if rate_limiter else SystemClock())
         self.rate_limiter = rate_limiter or RateLimiter(clock=self.clock)
         self.cancel = cancel or threading.Event()
+        self.unreachable_waits = unreachable_waits
+        self.on_retry = on_retry
+        # Hosts this client gave up reaching, with the reason: later requests to them fail at
+        # once, so `add` with five ids offline takes seconds, not five times as long.
+        self._unreachable: dict[str, str] = {}
         self._opener = _opener()
 
     def get(
@@ -230,30 +263,56 @@ class HttpClient:
         if params:
             url = f"{url}{'&' if urllib.parse.urlsplit(url).query else '?'}{urllib.parse.urlencode(params)}"
         host = check_url(url).hostname or ""
+        if host in self._unreachable:
+            raise FetchError(self._unreachable[host], url)
         attempts = self.retries + 1
+        unreachable = 0  # attempts that found no way to the host
         for attempt in range(attempts):
             self._check_cancel()
-            self.rate_limiter.wait(host, self.cancel)
+            slot = self.rate_limiter.wait(host, self.cancel)
             self._check_cancel()
             try:
                 return self._attempt(url, accept)
             except _Retryable as problem:
-                if attempt + 1 >= attempts:
-                    raise FetchError(
-                        f"{host}: {problem.reason} (gave up after {attempts} attempts)", url, problem.status
-                    ) from None
-                wait = problem.retry_after
-                if wait is None:
-                    wait = min(self.max_backoff, self.backoff * 2**attempt)
-                elif wait > self.max_retry_after:
-                    # Hours of waiting in a desktop app is worse than failing with a clear message.
-                    raise FetchError(
-                        f"{host}: {problem.reason}; the server asks to wait {wait:.0f} s, try again later",
-                        url, problem.status,
-                    ) from None
+                if problem.unreachable:
+                    self.rate_limiter.release(host, slot)
+                    unreachable += 1
+                    most = min(attempts, len(self.unreachable_waits) + 1)
+                    if unreachable >= most or attempt + 1 >= attempts:
+                        message = (f"{host} cannot be reached ({problem.reason};"
+                                   f" gave up after {attempt + 1} attempts)")
+                        self._unreachable[host] = message
+                        raise FetchError(message, url) from None
+                    wait = self.unreachable_waits[unreachable - 1]
+                    self._tell(host, f"{host} cannot be reached ({problem.reason})", wait, attempt, most)
+                else:
+                    wait = self._wait_before_retry(host, problem, attempt, url)
+                    self._tell(host, f"{host}: {problem.reason}", wait, attempt, attempts)
                 if self.clock.sleep(wait, self.cancel):
                     raise Cancelled("Cancelled.", url) from None
         raise AssertionError("unreachable")
+
+    def _wait_before_retry(self, host: str, problem: _Retryable, attempt: int, url: str) -> float:
+        """Seconds to wait after a failed attempt: the server's Retry-After, else a doubling
+        backoff; FetchError when this was the last attempt or the server asks for too long."""
+        if attempt >= self.retries:  # that was the last attempt
+            raise FetchError(
+                f"{host}: {problem.reason} (gave up after {attempt + 1} attempts)", url, problem.status
+            ) from None
+        wait = problem.retry_after
+        if wait is None:
+            return min(self.max_backoff, self.backoff * 2**attempt)
+        if wait > self.max_retry_after:
+            # Hours of waiting in a desktop app is worse than failing with a clear message.
+            raise FetchError(
+                f"{host}: {problem.reason}; the server asks to wait {wait:.0f} s, try again later",
+                url, problem.status,
+            ) from None
+        return wait
+
+    def _tell(self, host: str, problem: str, wait: float, attempt: int, attempts: int) -> None:
+        if self.on_retry is not None:
+            self.on_retry(RetryNotice(host, problem, wait, attempt + 2, attempts))
 
     def _check_cancel(self) -> None:
         if self.cancel.is_set():
@@ -283,10 +342,8 @@ class HttpClient:
         except (TimeoutError, socket.timeout):
             raise _Retryable(f"no answer within {self.timeout:g} s") from None
         except urllib.error.URLError as error:
-            reason = error.reason
-            if isinstance(reason, (TimeoutError, socket.timeout)):
-                raise _Retryable(f"no answer within {self.timeout:g} s") from None
-            raise _Retryable(f"cannot connect ({reason})") from None
+            # urllib wraps what fails before the request is sent: connecting, looking up the name.
+            raise _Retryable(_unreachable_reason(error.reason, self.timeout), unreachable=True) from None
         except http.client.IncompleteRead:
             raise _Retryable("the response was cut off") from None
         except (http.client.HTTPException, ConnectionError, OSError) as error:
@@ -316,8 +373,25 @@ class HttpClient:
 
 
 class _Retryable(Exception):
-    def __init__(self, reason: str, status: int | None = None, retry_after: float | None = None) -> None:
+    def __init__(
+        self, reason: str, status: int | None = None, retry_after: float | None = None,
+        unreachable: bool = False,
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.status = status
         self.retry_after = retry_after
+        self.unreachable = unreachable  # no connection was made at all
+
+
+def _unreachable_reason(reason: object, timeout: float) -> str:
+    """Why no connection was made, in words (urllib's reason is an OSError or a string)."""
+    if isinstance(reason, (TimeoutError, socket.timeout)):
+        return f"no connection within {timeout:g} s"
+    if isinstance(reason, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(reason, socket.gaierror):
+        return "name not found: no network, or no such host"
+    if isinstance(reason, OSError) and reason.strerror:
+        return reason.strerror[:1].lower() + reason.strerror[1:]
+    return str(reason)

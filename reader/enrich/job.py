@@ -19,9 +19,14 @@ from reader.enrich.resolve import normalize_title, parse_identifier, resolve_tit
 ARXIV_ENV = "DIGEST_READER_ARXIV_API"
 CROSSREF_ENV = "DIGEST_READER_CROSSREF_API"
 DELAY_ENV = "DIGEST_READER_API_DELAY"
+TIMEOUT_ENV = "DIGEST_READER_API_TIMEOUT"
 MAILTO_ENV = "DIGEST_READER_MAILTO"
 # A "not found" or a title search is asked again after this long: the paper may appear.
 RETRY_AFTER = timedelta(days=1)
+# (timeout, retries) of a batch run, and of one paper asked for by someone waiting at a
+# prompt (`add`): a silent server costs them three told waits of 10 s, not five of 30 s.
+BATCH_PATIENCE = (30.0, 4)
+PROMPT_PATIENCE = (10.0, 2)
 
 Progress = Callable[[int, int], None]
 
@@ -60,16 +65,18 @@ class Clients:
 def make_clients(
     *, mailto: str | None = None, cancel: threading.Event | None = None,
     environ: Mapping[str, str] | None = None, http: HttpClient | None = None,
+    prompt: bool = False,
 ) -> Clients:
-    """Clients on the endpoints the environment names (mirrors, tests), else the real APIs."""
+    """Clients on the endpoints the environment names (mirrors, tests), else the real APIs;
+    prompt=True: for someone waiting on one paper (shorter timeout, fewer retries)."""
     env = os.environ if environ is None else environ
     text = env.get(DELAY_ENV, "").strip()
-    try:
-        delay = float(text) if text else ARXIV_MIN_INTERVAL
-    except ValueError:
-        raise ValueError(f"{DELAY_ENV} must be a number of seconds, not {text!r}") from None
+    delay = _seconds(DELAY_ENV, text, ARXIV_MIN_INTERVAL)
+    timeout, retries = PROMPT_PATIENCE if prompt else BATCH_PATIENCE
+    given = _seconds(TIMEOUT_ENV, env.get(TIMEOUT_ENV, "").strip(), timeout)
+    timeout = given if given > 0 else timeout  # 0 would make every socket non-blocking
     mailto = (mailto or env.get(MAILTO_ENV) or "").strip() or None
-    http = http or HttpClient(contact=mailto, cancel=cancel)
+    http = http or HttpClient(contact=mailto, cancel=cancel, timeout=timeout, retries=retries)
     if cancel is not None:
         http.cancel = cancel
     arxiv = ArxivClient(http, env.get(ARXIV_ENV) or DEFAULT_ARXIV_API, delay=max(0.0, delay))
@@ -78,8 +85,15 @@ def make_clients(
     return Clients(http, arxiv, crossref)
 
 
-def library_clients(library: Any, cancel: threading.Event | None = None) -> Clients:
-    return make_clients(mailto=library.get_setting(MAILTO_SETTING), cancel=cancel)
+def _seconds(name: str, text: str, default: float) -> float:
+    try:
+        return float(text) if text else default
+    except ValueError:
+        raise ValueError(f"{name} must be a number of seconds, not {text!r}") from None
+
+
+def library_clients(library: Any, cancel: threading.Event | None = None, prompt: bool = False) -> Clients:
+    return make_clients(mailto=library.get_setting(MAILTO_SETTING), cancel=cancel, prompt=prompt)
 
 
 # ------------------------------------------------------------------ a run's pieces
@@ -362,10 +376,11 @@ class AddResult:
     identifier: str | None = None  # "arXiv:2401.00001" or "doi:10.…"
     error: str | None = None
     merges: list[int] = field(default_factory=list)  # merge_log ids, for undo (not in the JSON)
+    unfetched: bool = False  # failed because the service could not be asked (not in the JSON)
 
     def as_json(self) -> dict:
         shown = asdict(self)
-        del shown["merges"]
+        del shown["merges"], shown["unfetched"]
         return shown
 
 
@@ -416,6 +431,8 @@ def add_paper(library: Any, text: str, *, clients: Clients | None = None) -> Add
             identifier = f"arXiv:{key}" if kind == "arxiv" else f"doi:{value}"
             return store_added(library, text, identifier, _decode(cache_kind, known[0]))
         identifier, record = lookup(text, clients or library_clients(library))
-    except (ValueError, LookupError, FetchError) as error:
+    except FetchError as error:
+        return AddResult(text, "failed", error=str(error), unfetched=True)
+    except (ValueError, LookupError) as error:
         return AddResult(text, "failed", error=str(error))
     return store_added(library, text, identifier, record)

@@ -72,7 +72,12 @@ def base_key(item: CitationItem) -> str:
 
     Depends on the item's own fields only, so the same paper gets the same key in any export.
     """
-    return f"{_name_word(item.authors)}{key_year(item)}{_title_word(item.title)}"
+    return "".join(key_parts(item))
+
+
+def key_parts(item: CitationItem) -> tuple[str, str, str]:
+    """The three parts of the item's base key: ("vaswani", "2017", "attention")."""
+    return _name_word(item.authors), key_year(item), _title_word(item.title)
 
 
 def _suffix(n: int) -> str:

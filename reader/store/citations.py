@@ -89,6 +89,49 @@ def assign_missing_keys(conn: sqlite3.Connection, ids: Sequence[int] | None = No
     )
 
 
+def rekey_et_al(conn: sqlite3.Connection) -> list[int]:
+    """Remake the keys made from the "al" of "Yuwei Guo et al." (`al2023animatediff`) before
+    the key maker learnt to read that as "Yuwei Guo": made again as keys are made today
+    (`guo2023animatediff`, with a suffix on a clash). Only a key whose name part is "al", for
+    a paper whose first author is not really named Al (today's key maker does not say "al"
+    for them), is remade; every other key stays. The ids of the papers re-keyed. Runs inside
+    the caller's write transaction (migration 9)."""
+    from reader.exchange.keys import key_parts
+    from reader.exchange.records import key_item
+
+    redo = []
+    # A range on the citation-key index: only keys starting with "al" can be such keys.
+    for paper_id, key, title, authors, published, arxiv_id, doi, bib in conn.execute(
+        "SELECT id, citation_key, title, authors, published, arxiv_id, doi, bib FROM papers"
+        " WHERE citation_key >= 'al' AND citation_key < 'am'"
+    ).fetchall():
+        item = key_item(title, json.loads(authors or "[]"), published, arxiv_id, doi, bib_object(bib))
+        if _made_from_al(key, *key_parts(item)):
+            redo.append(paper_id)
+    if redo:
+        conn.executemany("UPDATE papers SET citation_key = NULL WHERE id = ?", [(i,) for i in redo])
+        assign_missing_keys(conn, redo)
+    return redo
+
+
+def _made_from_al(key: str, name: str, year: str, word: str) -> bool:
+    """Whether `key` reads as "al", a year, a title word and a clash suffix, for a paper whose
+    key parts are now `name`, `year` and `word` (fetched details may have changed the
+    authors, year and title since the key was made: the name part is what tells)."""
+    if name == "al":
+        return False  # really named Al (Ahmed Al; Al, Fatima), or only "et al." is known
+    folded = key.casefold()
+    if not folded.startswith("al") or folded.startswith(name + year + word):
+        return False  # the key the paper's own name makes (Al-Farsi: alfarsi2018...)
+    rest = folded[2:]
+    if re.match(r"[0-9]{4}", rest):
+        return True  # "al" and a year: a name word of exactly "al"
+    # Made without a year: "al", the title word, a suffix (a title of math alone has no word:
+    # then only "al" and a suffix, not any key that happens to start with "al").
+    suffix = rest[len(word):] if rest.startswith(word) else None
+    return suffix is not None and re.fullmatch(r"[a-z]{0,2}" if not word else r"[a-z]*", suffix) is not None
+
+
 def _taken(conn: sqlite3.Connection, stems: set[str], missing: int) -> set[str]:
     """Keys in use that a new key starting with one of `stems` could clash with."""
     if missing > _LOAD_ALL_KEYS:

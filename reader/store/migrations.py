@@ -447,3 +447,17 @@ def _v10_added_order(conn: sqlite3.Connection) -> None:
 
 
 MIGRATIONS.append(_v10_added_order)
+
+
+# v11: citation keys made from "et al.". Until names.strip_et_al, the key maker read a digest's
+# "Yuwei Guo et al." as a person whose last name is "al.", so such papers were keyed
+# al2023animatediff; keys are never remade, so libraries keyed then kept them. This step
+# remakes exactly those keys with today's key maker (its clash suffixes included) and leaves
+# every other key alone; the backup made before migrating keeps the old ones.
+def _v11_et_al_keys(conn: sqlite3.Connection) -> None:
+    from reader.store.citations import rekey_et_al  # loads reader.exchange: only here
+
+    rekey_et_al(conn)
+
+
+MIGRATIONS.append(_v11_et_al_keys)

@@ -43,6 +43,12 @@ SORT_COLUMNS = {
     "score": "(SELECT max(x.score) FROM sightings x WHERE x.paper_id = p.id{scope})",
 }
 SORT_KEYS = tuple(SORT_COLUMNS)
+# Sorts whose papers without a value come last in both directions (an undated paper is
+# neither older nor newer than the dated ones, and ascending starts with the oldest): the
+# condition for a paper to have a value. A range, not IS NOT NULL, so that SQLite seeks
+# past the undated papers in the papers_date index instead of stepping over each of them
+# (every date is text, and all text sorts at or above '').
+NULLS_LAST = {"published": f"{PAPER_DATE} >= ''"}
 SIGHTING_SORTS = ("position", "score")
 # Sorts on paper_state columns: the condition for a paper to have a value there.
 STATE_SORTS = {"rating": "s.rating IS NOT NULL", "read": "s.read = 1"}
@@ -208,7 +214,8 @@ class Planner:
             return [
                 (f"SELECT p.id FROM papers p WHERE {where} AND {cond}"
                  f" ORDER BY {order}", [*params, *cond_params])
-                for cond, cond_params, order in _seek_arms(column, "p.id", direction, seek)
+                for cond, cond_params, order in _seek_arms(
+                    column, "p.id", direction, seek, NULLS_LAST.get(sort))
             ]
         has_value = STATE_SORTS[sort]
         with_seek: list[tuple[str, list]] = [("1", [])]
@@ -294,24 +301,28 @@ class Planner:
 
 def _seek_arms(
     column: str, id_column: str, direction: str, seek: tuple[int, Any, bool] | None,
+    nulls_last: str | None = None,
 ) -> list[tuple[str, list, str]]:
     """(condition, params, ORDER BY) of the arms that list, in order, the rows after the
     cursor (`seek`: its id and sort key) sorted on `column` then `id_column`. SQLite sorts
     NULL lowest, and a row-value comparison with NULL is never true, so papers without a
-    key get an arm of their own: first when ascending, last when descending."""
+    key get an arm of their own: first when ascending, last when descending or when
+    `nulls_last` (the condition for a row to have a key) is given."""
     order = f"{column} {direction}, {id_column} {direction}"
+    by_id = f"{id_column} {direction}"
+    nulls_first = direction == "ASC" and nulls_last is None
     if seek is None:
-        return [("1", [], order)]
+        if direction == "DESC" or nulls_first:  # SQLite's own order puts them there
+            return [("1", [], order)]
+        return [(nulls_last, [], order), (f"{column} IS NULL", [], by_id)]
     paper_id, key, _has_value = seek
     later = "<" if direction == "DESC" else ">"
-    by_id = f"{id_column} {direction}"
     if key is None:
         arms = [(f"{column} IS NULL AND {id_column} {later} ?", [paper_id], by_id)]
-        if direction == "ASC":
+        if nulls_first:
             arms.append((f"{column} IS NOT NULL", [], order))
         return arms
     arms = [(f"({column}, {id_column}) {later} (?, ?)", [key, paper_id], order)]
-    if direction == "DESC":
+    if not nulls_first:
         arms.append((f"{column} IS NULL", [], by_id))
     return arms
-

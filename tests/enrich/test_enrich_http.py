@@ -18,6 +18,7 @@ from reader.enrich.http import (
     HttpStatusError,
     RateLimiter,
     ResponseTooLarge,
+    RetryNotice,
     SystemClock,
     retry_after_seconds,
     user_agent,
@@ -115,13 +116,63 @@ def test_responses_over_the_size_cap_are_refused_and_not_retried(server, clock, 
     assert len(server.requests) == 1
 
 
-def test_no_server_at_all_reads_as_cannot_connect(client, clock):
+def closed_port() -> int:
+    """A local port nothing listens on: connecting to it is refused at once."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    with pytest.raises(FetchError, match="cannot connect"):
+        return probe.getsockname()[1]
+
+
+def test_no_server_at_all_is_retried_briefly_and_told(clock):
+    told: list[RetryNotice] = []
+    client = HttpClient(retries=4, rate_limiter=RateLimiter(clock=clock), clock=clock, on_retry=told.append)
+    with pytest.raises(FetchError, match=r"^127\.0\.0\.1 cannot be reached \(connection refused; "
+                                         r"gave up after 3 attempts\)$"):
+        client.get(f"http://127.0.0.1:{closed_port()}/q")
+    # Seconds in all, not the 2 + 4 + 8 + 16 s of backoff a failing server gets.
+    assert clock.sleeps == [1.0, 2.0]
+    assert [(n.problem, n.wait, n.attempt, n.attempts) for n in told] == [
+        ("127.0.0.1 cannot be reached (connection refused)", 1.0, 2, 3),
+        ("127.0.0.1 cannot be reached (connection refused)", 2.0, 3, 3),
+    ]
+
+
+def test_a_name_that_cannot_be_looked_up_is_unreachable_too(client, clock, monkeypatch):
+    def no_dns(*args, **kwargs):
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_dns)
+    with pytest.raises(FetchError, match=r"export\.example\.org cannot be reached \(name not found"):
+        client.get("http://export.example.org/api/query")
+    assert clock.sleeps == [1.0, 2.0]
+
+
+def test_a_host_given_up_on_fails_at_once_for_the_rest_of_the_run(server, client, clock):
+    port = closed_port()
+    with pytest.raises(FetchError) as first:
         client.get(f"http://127.0.0.1:{port}/q")
-    assert clock.sleeps == [2.0, 4.0]
+    waited = list(clock.sleeps)
+    with pytest.raises(FetchError) as second:
+        client.get(f"http://127.0.0.1:{port}/other")
+    assert str(second.value) == str(first.value) and clock.sleeps == waited
+
+
+def test_an_unreachable_host_is_tried_again_without_waiting_out_the_pacing(clock):
+    # The interval spares the server; a connection that was never made cost it nothing.
+    limiter = RateLimiter(intervals={"127.0.0.1": 3.0}, clock=clock)
+    client = HttpClient(retries=2, rate_limiter=limiter, clock=clock)
+    with pytest.raises(FetchError, match="cannot be reached"):
+        client.get(f"http://127.0.0.1:{closed_port()}/q")
+    assert clock.sleeps == [1.0, 2.0]
+
+
+def test_retries_of_a_failing_server_are_told_with_the_servers_wait(server, clock):
+    told: list[RetryNotice] = []
+    client = HttpClient(retries=2, rate_limiter=RateLimiter(clock=clock), clock=clock, on_retry=told.append)
+    server.script = [Reply(503, b"", {"Retry-After": "7"}), Reply(200, b"fine")]
+    assert client.get(server.url + "/q").body == b"fine"
+    assert [(n.problem, n.wait, n.attempt, n.attempts) for n in told] == [
+        ("127.0.0.1: HTTP 503 Service Unavailable", 7.0, 2, 3)]
 
 
 @pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://example.org/x", "data:,hi", "//host/x", "x"])

@@ -109,7 +109,7 @@ def test_offline_is_one_clear_failure(library, library_dir):
     env = {"DIGEST_READER_ARXIV_API": "http://127.0.0.1:9/api/query", "DIGEST_READER_CROSSREF_API": "http://127.0.0.1:9",
            "DIGEST_READER_API_DELAY": "0"}
     report = enrich(library, clients=make_clients(environ=env, http=HttpClient(timeout=1, retries=0)))
-    assert "cannot connect" in report.error and len(report.failed) == 6 and report.updated == 0
+    assert "127.0.0.1 cannot be reached" in report.error and len(report.failed) == 6 and report.updated == 0
 
 
 def test_cancel_stops_the_run_and_keeps_what_was_done(library, library_dir, apis):

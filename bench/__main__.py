@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+from bench.display import Display
 from bench.measure import empty_library_window, measure_size
 
 DEFAULT_SIZES = (1000, 100_000, 1_000_000)
@@ -23,12 +24,18 @@ ROWS = (
     ("search p95", "search_p95_ms", None, "ms"),
     ("search, first run (median)", "search_first_median_ms", "search_first_ratio_to_baseline", "ms"),
     ("search, first run (p95)", "search_first_p95_ms", None, "ms"),
-    ("keystroke to repaint (median)", "keystroke_median_ms", None, "ms"),
+    ("search, app path vs floor", "search_app_median_ms", "search_to_floor_ratio", "ms"),
+    ("search floor, same file", "search_floor_median_ms", None, "ms"),
+    ("keystroke to repaint (median)", "keystroke_median_ms", "keystroke_ratio_to_floor", "ms"),
     ("keystroke to repaint (p95)", "keystroke_p95_ms", None, "ms"),
     ("scroll to bottom, worst fetch", "scroll_worst_ms", None, "ms"),
     ("scroll to bottom, RSS growth", "scroll_rss_growth_mb", None, "MB"),
     ("related (median, first call)", "related_ms", None, "ms"),
+    ("bulk tag 10k papers", "bulk_tag_10k_s", "bulk_tag_ratio_to_floor", "s"),
     ("open window", "open_window_ms", "open_ratio_to_baseline", "ms"),
+    ("open window, cold page cache", "cold_open_ms", "cold_to_warm_ratio", "ms"),
+    ("open window, warm (same mode)", "warm_open_ms", None, "ms"),
+    ("process start to window", "start_to_window_ms", "start_ratio_to_empty", "ms"),
     ("sort column (median)", "sort_ms", "sort_ratio_to_baseline", "ms"),
     ("sort column (worst)", "sort_max_ms", None, "ms"),
     ("sort + repaint (worst)", "sort_paint_max_ms", None, "ms"),
@@ -39,6 +46,8 @@ ROWS = (
     ("peak RSS", "rss_mb", "rss_ratio_to_empty", "MB"),
     ("peak RSS, empty library", "rss_empty_mb", None, "MB"),
     ("library file", "db_mb", "db_ratio_to_baseline", "MB"),
+    ("raw text it holds", "text_mb", None, "MB"),
+    ("library file / raw text", "db_to_text_ratio", None, "x"),
 )
 
 
@@ -56,7 +65,10 @@ def _cell(figures: dict, key: str, ratio_key: str | None, unit: str) -> str:
     value = figures.get(key)
     if value is None:
         return "n/a"
-    text = f"{value:,.1f}{(' ' + unit) if unit else ''}"
+    if unit == "x":
+        return f"{value:g}x"
+    text = f"{value:,.2f}" if unit == "s" else f"{value:,.1f}"
+    text += f" {unit}" if unit else ""
     ratio = figures.get(ratio_key) if ratio_key else None
     return f"{text} ({ratio:g}x)" if ratio is not None else text
 
@@ -109,6 +121,13 @@ def targets(results: dict[int, dict]) -> list[dict]:
         growth = _get(results, mid, "rss_growth_mb")
         checks.append(_check("peak RSS 100k at most 150 MB above empty",
                              None if growth is None else growth <= 150, f"+{growth} MB"))
+        cold = _get(results, mid, "cold_open_ms")
+        checks.append(_check("cold-cache open to first paint <= 1 s at 100k",
+                             None if cold is None else cold <= 1000, f"{cold} ms"))
+        ratio = _get(results, mid, "search_to_floor_ratio")
+        checks.append(_check("app search path within 2x of its SQL floor at 100k",
+                             None if ratio is None else ratio <= 2, f"{ratio}x"))
+    checks += issue_15_targets(results)
     if big in results:
         for key in ("open_window_ms", "search_median_ms", "search_p95_ms", "sort_max_ms", "filter_max_ms"):
             value = _get(results, big, key)
@@ -122,6 +141,38 @@ def targets(results: dict[int, dict]) -> list[dict]:
     return checks
 
 
+# Issue 15's targets at 1M: (label, key, limit, unit). Without a 1M run they are listed
+# as n/a, with the largest size's figure for a hint.
+TARGETS_1M = (
+    ("keystroke median <= 16 ms", "keystroke_median_ms", 16, "ms"),
+    ("keystroke p95 <= 50 ms", "keystroke_p95_ms", 50, "ms"),
+    ("related <= 50 ms", "related_ms", 50, "ms"),
+    ("worst scroll fetch <= 16 ms", "scroll_worst_ms", 16, "ms"),
+    ("scroll RSS growth <= 150 MB", "scroll_rss_growth_mb", 150, "MB"),
+    ("bulk tag 10k <= 1 s", "bulk_tag_10k_s", 1, "s"),
+    ("library file <= 2.5x the raw text it holds", "db_to_text_ratio", 2.5, "x"),
+)
+
+
+def issue_15_targets(results: dict[int, dict]) -> list[dict]:
+    big = 1_000_000
+    checks = []
+    for label, key, limit, unit in TARGETS_1M:
+        if big in results:
+            value = _get(results, big, key)
+            checks.append(_check(f"{label} at 1M", None if value is None else value <= limit,
+                                 _with_unit(value, unit)))
+        elif results:
+            largest = max(results)
+            checks.append(_check(f"{label} at 1M", None, f"1M not measured ({largest:,}:"
+                                 f" {_with_unit(_get(results, largest, key), unit)})"))
+    return checks
+
+
+def _with_unit(value: float | None, unit: str) -> str:
+    return f"{value}x" if unit == "x" else f"{value} {unit}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)),
@@ -133,14 +184,15 @@ def main(argv: list[str] | None = None) -> int:
     def log(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
-    log("opening the window on an empty library ...")
-    empty = empty_library_window()
     results: dict[int, dict] = {}
-    for size in sizes:
-        log(f"== {size:,} papers")
-        results[size] = measure_size(size, empty, log)
-        if args.json:  # written after every size: a long 1M run keeps what it measured
-            _write_json(args.json, results, [])
+    with Display(log) as display:
+        log(f"opening the window on an empty library ({display.platform}) ...")
+        empty = empty_library_window(display.env)
+        for size in sizes:
+            log(f"== {size:,} papers")
+            results[size] = measure_size(size, empty, log, display)
+            if args.json:  # written after every size: a long 1M run keeps what it measured
+                _write_json(args.json, results, [])
     checks = targets(results)
     print(table(results))
     print()
@@ -150,8 +202,11 @@ def main(argv: list[str] | None = None) -> int:
         if figures.get("papers") != figures.get("papers_expected") or figures.get("import_failures"):
             print(f"WARNING {size}: library holds {figures.get('papers')} papers,"
                   f" expected {figures.get('papers_expected')}; failures: {figures.get('import_failures')}")
-        if figures.get("window_error"):
-            print(f"WARNING {size}: window not measured: {figures['window_error']}")
+        for key in ("window_error", "scroll_error", "open_times_error"):
+            if figures.get(key):
+                print(f"WARNING {size}: {key.removesuffix('_error')} not measured: {figures[key]}")
+        if figures.get("search_floor_mismatches"):
+            print(f"WARNING {size}: the floor found other results: {figures['search_floor_mismatches']}")
     if args.json:
         _write_json(args.json, results, checks)
     return 0

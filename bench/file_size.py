@@ -4,8 +4,9 @@
 
 Imports the digests `python -m bench` generated (bench/.cache/digests-SIZE) into a fresh
 library in a temporary folder and prints one JSON line: the file size and its ratio to
-the text it holds, import seconds, the bench's read/rate/tag set-up, tagging 10,000 papers
-at once, and the bench's search mix (first runs and repeats). Run it from another tree
+the text it holds (bench.measure.RAW_TEXT_COLUMNS, as `python -m bench` reports it), import
+seconds, the bench's read/rate/tag set-up, tagging 10,000 papers at once (bench.measure.bulk_tag)
+and the bench's search mix (first runs and repeats). Run it from another tree
 (PYTHONPATH=that/tree) to compare two versions of the store on the same digests."""
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.measure import apply_user_state, project_search, time_queries
+from bench.measure import (
+    apply_user_state, bulk_tag, file_against_text, flat, medians_ms, project_search, time_queries,
+)
 from reader.ingest.importer import import_file
 from reader.store import DB_NAME, Library
 
@@ -41,27 +44,16 @@ def measure(folder: Path, digests: Path) -> dict:
         figures["papers"] = library.count()
         library.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         figures["file_mb"] = round(file_bytes(folder) / 1e6, 1)
-        text = library.conn.execute(
-            "SELECT sum(length(title) + length(authors) + coalesce(length(abstract), 0))"
-            " FROM papers").fetchone()[0]
-        figures["text_mb"] = round(text / 1e6, 1)
-        figures["db_to_text_ratio"] = round(file_bytes(folder) / text, 2)
+        figures.update(file_against_text(library.path))
         digest_bytes = json.loads((digests / "manifest.json").read_text())["bytes"]
         figures["db_to_digests_ratio"] = round(file_bytes(folder) / digest_bytes, 2)
         figures["user_state_s"] = round(apply_user_state(library), 2)
-        ids = sorted(library.paper_ids(sort="added"))
-        chosen = ids[::max(1, len(ids) // 10_000)][:10_000]
-        begin = time.perf_counter()
-        library.add_tags(chosen, ["bulk"])
-        figures["bulk_tag_10k_s"] = round(time.perf_counter() - begin, 3)
-        begin = time.perf_counter()
-        library.remove_tags(chosen, ["bulk"])
-        figures["bulk_untag_10k_s"] = round(time.perf_counter() - begin, 3)
-        first, _ = time_queries(project_search(library, first_run=True))
-        repeats, per_query = time_queries(project_search(library))
-        figures["search_first_median_ms"] = round(statistics.median(first) * 1000, 2)
-        figures["search_median_ms"] = round(statistics.median(repeats) * 1000, 2)
-        figures["search_ms_by_query"] = per_query
+        figures.update(bulk_tag(library))
+        first = time_queries(project_search(library, first_run=True))
+        repeats = time_queries(project_search(library))
+        figures["search_first_median_ms"] = round(statistics.median(flat(first)) * 1000, 2)
+        figures["search_median_ms"] = round(statistics.median(flat(repeats)) * 1000, 2)
+        figures["search_ms_by_query"] = medians_ms(repeats)
         library.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         figures["file_mb_with_state"] = round(file_bytes(folder) / 1e6, 1)
     return figures

@@ -9,6 +9,8 @@ the way they do for real users: a table paper turns up again in a scored list, a
 from __future__ import annotations
 
 import argparse
+import functools
+import itertools
 import json
 import random
 import shutil
@@ -20,7 +22,7 @@ from pathlib import Path
 
 from bench import corpus
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: a Zipf-like long-tail vocabulary in every abstract
 CACHE_DIR = Path(__file__).resolve().parent / ".cache"
 MANIFEST = "manifest.json"
 
@@ -46,6 +48,18 @@ NAME_SPACE = len(SYLLABLES) ** 4
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 WEEK_ITEMS = 20
 WRAP = 80
+# Real abstracts draw on a vocabulary whose word frequencies fall off as a power of their
+# rank (Zipf): a few words everywhere, most words in a handful of papers. The sample
+# sentences alone give ~6k words, which a 1M library's index would hold as dense lists;
+# these ranks give it the long tail of rare terms a real index carries.
+VOCABULARY_SIZE = 200_000
+ZIPF_EXPONENT = 1.07
+# A coined word: three syllables and a final consonant. Its length and its last letter keep
+# it apart from the method names (four syllables, ending in a vowel), so no name is a word.
+COINED_ENDINGS = "lnrsx"
+COINED_SPACE = len(SYLLABLES) ** 3 * len(COINED_ENDINGS)
+KEYWORDS = (4, 6)  # how many Zipf words the "Keywords:" sentence has
+TAIL_TERMS = (6, 14)  # and the sentence of further terms
 
 
 @dataclass(frozen=True)
@@ -71,6 +85,40 @@ def method_name(index: int) -> str:
         number, rest = divmod(number, len(SYLLABLES))
         syllables.append(SYLLABLES[rest])
     return "".join(syllables).capitalize()
+
+
+def coined_word(rank: int) -> str:
+    """The made-up word of this vocabulary rank ("kavotil"): a pure function of the rank,
+    scrambled so that neighbouring ranks do not look alike."""
+    number = (rank * 7919 + 4241) % COINED_SPACE
+    number, ending = divmod(number, len(COINED_ENDINGS))
+    syllables = []
+    for _ in range(3):
+        number, rest = divmod(number, len(SYLLABLES))
+        syllables.append(SYLLABLES[rest])
+    return "".join(syllables) + COINED_ENDINGS[ending]
+
+
+@functools.cache
+def vocabulary() -> tuple[tuple[str, ...], tuple[float, ...]]:
+    """(words by rank, cumulative Zipf weights): the corpus's real words take the top ranks
+    (in a fixed shuffled order, so frequency does not follow the alphabet); coined words
+    fill the rest. Built once per process: rng.choices bisects the cumulative weights."""
+    real = sorted(w for w in corpus.load().words if not corpus.UNSAFE_SENTENCE_RE.search(w))
+    random.Random(1907).shuffle(real)
+    taken = set(real)
+    words = list(real)
+    for rank in range(len(real) + 1, VOCABULARY_SIZE + 1):
+        word = coined_word(rank)
+        words.append(word + "x" if word in taken else word)  # a real word by chance
+    weights = itertools.accumulate(rank ** -ZIPF_EXPONENT for rank in range(1, VOCABULARY_SIZE + 1))
+    return tuple(words), tuple(weights)
+
+
+def zipf_words(rng: random.Random, count: int) -> list[str]:
+    """`count` words drawn by Zipf weight, each once (a repeat is dropped)."""
+    words, weights = vocabulary()
+    return list(dict.fromkeys(rng.choices(words, cum_weights=weights, k=count)))
 
 
 def arxiv_id(index: int) -> tuple[str, str]:
@@ -104,16 +152,21 @@ def paper(index: int) -> SynthPaper:
 
 def _abstract(rng: random.Random, pools: corpus.Corpus, name: str) -> str:
     wanted = rng.randint(150, 250)
+    keywords = zipf_words(rng, rng.randint(*KEYWORDS))
+    terms = zipf_words(rng, rng.randint(*TAIL_TERMS))
+    # Written last, but counted first: the abstract keeps its 150-250 words.
+    closing = [
+        "Keywords: " + ", ".join(keywords) + ".",
+        "Further terms: " + ", ".join(terms) + ".",
+    ]
     sentences = [rng.choice(pools.sentences)]
     sentences.append(f"We call the resulting approach {name}.")
-    words = sum(len(s.split()) for s in sentences)
+    words = sum(len(s.split()) for s in sentences + closing)
     while words < wanted - 8:
         sentence = rng.choice(pools.sentences)
         sentences.append(sentence)
         words += len(sentence.split())
-    # A few words from the whole vocabulary give the index a realistic long tail.
-    sentences.append("Keywords: " + ", ".join(rng.sample(pools.words, 4)) + ".")
-    return " ".join(sentences)
+    return " ".join(sentences + closing)
 
 
 def _translation(rng: random.Random, pools: corpus.Corpus, name: str) -> str:

@@ -1,6 +1,12 @@
-"""Run in a fresh process: open the real main window on a library offscreen, time it, sort, filter.
+"""Run in a fresh process: open the real main window on a library, time it, sort, filter, type.
+
+    python -m bench.open_window LIBRARY [--open-only] [--cold] [--spawned-at T]
 
 Prints one JSON object. A fresh process per library makes the peak RSS the app's own.
+--open-only stops at the first paint of the table; --cold (implies it) first drops the
+library file's pages from the OS page cache; --spawned-at T (the parent's time.time() just
+before it started this process) adds the time from process start to that first paint.
+The Qt platform is the environment's (QT_QPA_PLATFORM), offscreen when unset.
 """
 
 from __future__ import annotations
@@ -15,16 +21,14 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.mix import QUERIES
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 SIDEBAR_KEYS = ("smart:Unread", "smart:Rated", "tag:toread", "smart:All")
 # What a user types in the search box: each query once (first runs, nothing cached), as the
 # search box sends it when typing pauses; then the same mix again (repeats).
-KEYSTROKE_QUERIES = (
-    "language models", "diffusion video", '"reinforcement learning"', "tag:toread", "is:unread",
-    "rating:>=4", "agents tag:llm is:unread", "author:wang", "benchmark", "zeroshot",
-    "diffusion OR retrieval", "learning -diffusion", "trans", "transformer", "seen:>=2",
-)
+KEYSTROKE_QUERIES = QUERIES
 
 
 def _ms(seconds: float) -> float:
@@ -37,40 +41,76 @@ def peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale / 2**20, 1)
 
 
-MAX_EVENT_ROUNDS = 200
+PAINT_TIMEOUT_S = 30
 FIRST_ROWS = 40  # rows of a 800-pixel-high window
 
 
-def paint_watcher(viewport):
-    """An event filter that notes when the table's viewport paints (Qt classes load lazily)."""
+def paint_watcher(window):
+    """An event filter that notes when the table's viewport (or, while an empty library shows
+    its welcome page instead, the window) paints; Qt classes load lazily."""
     from PySide6.QtCore import QEvent, QObject
 
     class PaintWatcher(QObject):
         painted = False
+        target = None  # the widget whose paint is awaited
+        loop = None  # the event loop waiting for it, if any
 
         def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
-            if event.type() == QEvent.Type.Paint:
+            if event.type() == QEvent.Type.Paint and watched is self.target:
                 self.painted = True
+                if self.loop is not None:
+                    self.loop.quit()
             return False
 
-    watcher = PaintWatcher(viewport)
-    viewport.installEventFilter(watcher)
+    watcher = PaintWatcher(window)
+    window.table.viewport().installEventFilter(watcher)
+    window.installEventFilter(watcher)
     return watcher
 
 
 def painted(window, app) -> None:
-    """Run events until the table's viewport has painted once (the first rows are on screen)."""
+    """Run events until the table's viewport has painted once (the first rows are on screen).
+    In an event loop, not a fixed number of processEvents() rounds: on a real display (xcb)
+    the window is exposed by the X server some milliseconds after show()."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
     watcher = window.bench_paint_watcher
+    viewport = window.table.viewport()
+    watcher.target = viewport if viewport.isVisible() else window
     watcher.painted = False
-    window.table.viewport().update()
-    for _ in range(MAX_EVENT_ROUNDS):
-        app.processEvents()
-        if watcher.painted:
-            return
-    window.table.viewport().grab()  # the platform never painted: render it by hand
+    watcher.target.update()
+    app.processEvents()
+    if watcher.painted:
+        return
+    loop = QEventLoop()
+    watcher.loop = loop
+    QTimer.singleShot(PAINT_TIMEOUT_S * 1000, loop.quit)
+    loop.exec()
+    watcher.loop = None
+    if not watcher.painted:
+        watcher.target.grab()  # the platform never painted: render it by hand
 
 
-def measure(library_dir: Path) -> dict:
+def evict(library_dir: Path) -> list[str]:
+    """Drop the library file's pages (database, WAL, shared memory) from the OS page cache,
+    so the next open reads them from the disk; returns the files it evicted."""
+    from reader.store import DB_NAME
+
+    evicted = []
+    for path in sorted(library_dir.glob(f"{DB_NAME}*")):
+        if ".bak-" in path.name:  # migration backups: the app never reads them on open
+            continue
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)  # dirty pages cannot be dropped
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+        finally:
+            os.close(fd)
+        evicted.append(path.name)
+    return evicted
+
+
+def measure(library_dir: Path, open_only: bool = False, spawned_at: float | None = None) -> dict:
     started = time.perf_counter()
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
@@ -88,13 +128,20 @@ def measure(library_dir: Path) -> dict:
         window = gui_app.build_window(
             library_dir, Path(scratch) / "watch", settings=settings, start_watcher=False
         )
-        window.bench_paint_watcher = paint_watcher(window.table.viewport())
+        window.bench_paint_watcher = paint_watcher(window)
         window.resize(1280, 800)
         window.show()
         painted(window, app)
         result["open_window_ms"] = _ms(time.perf_counter() - begin)
+        if spawned_at is not None:
+            result["start_to_window_ms"] = _ms(time.time() - spawned_at)
+        result["platform"] = app.platformName()
         result["rows_loaded"] = window.model.rowCount()
         result["total"] = window.model.total()
+        if open_only:
+            result["rss_mb"] = peak_rss_mb()
+            window.shutdown()
+            return result
 
         columns = {"title": COL_TITLE, "author": COL_AUTHOR, "date": COL_DATE,
                    "rating": COL_RATING, "seen": COL_SEEN, "read": COL_READ}
@@ -122,7 +169,7 @@ def measure(library_dir: Path) -> dict:
         result["filter_paint_ms_by_entry"] = filter_paints
         result["rss_mb"] = peak_rss_mb()
         result.update(keystrokes(window, app))
-        result.update(scroll_to_bottom(window, app))
+        result.update(scroll_to_bottom(window, app, result["total"]))
         window.shutdown()
     return result
 
@@ -166,14 +213,18 @@ def current_rss_mb() -> float:
         return round(int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20, 1)
 
 
-def scroll_to_bottom(window, app) -> dict:
+def scroll_to_bottom(window, app, total: int) -> dict:
     """Scroll the whole library to its last row, a page at a time as the view asks for them:
     the worst page fetch (with the rows a screenful shows), and the memory it left behind."""
-    window.search_box.edit.setText("")
-    window.search_box.flush()
+    # Cleared the way the keystrokes were typed: until the list holds the whole library. The
+    # search runs on the reader thread, so without the wait the list may still hold the
+    # last query's few rows, and there is nothing to scroll.
+    typed(window, app, "")
     window.sidebar.select_key("smart:All")
     model, table = window.model, window.table
     painted(window, app)
+    if model.query or model.total() != total:  # `total`: the whole library, as first opened
+        return {"scroll_error": f"the list shows {model.total()} papers of query {model.query!r}"}
     before = current_rss_mb()
     worst, fetches, begin = 0.0, 0, time.perf_counter()
     while model.canFetchMore():
@@ -188,6 +239,7 @@ def scroll_to_bottom(window, app) -> dict:
         "scroll_worst_ms": _ms(worst), "scroll_fetches": fetches,
         "scroll_total_s": round(time.perf_counter() - begin, 2),
         "scroll_rss_growth_mb": round(current_rss_mb() - before, 1),
+        "scroll_rows": model.rowCount(),
     }
 
 
@@ -231,8 +283,16 @@ def summarize(result: dict) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("library", type=Path)
+    parser.add_argument("--open-only", action="store_true", help="stop at the first paint")
+    parser.add_argument("--cold", action="store_true",
+                        help="evict the library file from the page cache first (implies --open-only)")
+    parser.add_argument("--spawned-at", type=float, help="the parent's time.time() at spawning")
     args = parser.parse_args()
-    print(json.dumps(summarize(measure(args.library))))
+    evicted = evict(args.library) if args.cold else None
+    result = measure(args.library, args.open_only or args.cold, args.spawned_at)
+    if evicted is not None:
+        result["evicted"] = evicted
+    print(json.dumps(result if args.open_only or args.cold else summarize(result)))
 
 
 if __name__ == "__main__":

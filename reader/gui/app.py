@@ -74,11 +74,12 @@ def build_window(
         pass  # the window's status bar reports it when the watcher cannot use it
     worker = LibraryWorker(library_dir)
     worker.start()
-    # Searches typed in the box, related papers and the sidebar's counts: read on their own
-    # thread and connection.
+    # Searches typed in the box: read on their own thread and connection; related papers
+    # and the sidebar's counts on another, so that they never make a search wait.
     reader = ReadThread(lambda: Library(library_dir, read_only=True))
+    side_reader = ReadThread(lambda: Library(library_dir, read_only=True))
     window = MainWindow(library, worker, library_dir, watch, settings=settings,
-                        start_watcher=start_watcher, reader=reader)
+                        start_watcher=start_watcher, reader=reader, side_reader=side_reader)
     worker.setParent(window)
     return window
 

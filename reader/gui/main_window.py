@@ -61,9 +61,12 @@ class MainWindow(QMainWindow):
         start_watcher: bool = True,
         parent: QWidget | None = None,
         reader: Any = None,
+        side_reader: Any = None,
     ) -> None:
-        """reader: a ReadThread for searches, related papers and the sidebar's counts (the
-        window owns it); without one they are read here, on the GUI thread."""
+        """reader: a ReadThread for typed searches and their counts; side_reader: another
+        for related papers and the sidebar's counts, so that they never hold up a search
+        (the window owns both; without side_reader, reader does it all). Without a reader
+        they are read here, on the GUI thread."""
         super().__init__(parent)
         self.reader_library = library
         self.worker = worker
@@ -94,10 +97,13 @@ class MainWindow(QMainWindow):
         self._connect()
         self.apply_theme(self._theme_mode, rebuild_sidebar=False)  # built once, just below
         self._restore_settings()
+        self._side_reader = side_reader or reader
         if reader is not None:
             reader.setParent(self)
             self.papers.use_reader(reader)
-            self.related.reader = reader
+        if self._side_reader is not None:
+            self._side_reader.setParent(self)
+            self.related.reader = self._side_reader
         self.refresh_sidebar()
         self._update_stack()
         self.papers.start(self.settings.value("window/lastPaper"))
@@ -314,7 +320,7 @@ class MainWindow(QMainWindow):
     def refresh_sidebar(self) -> None:
         if not hasattr(self, "sidebar"):
             return
-        reader = self.papers.reader
+        reader = getattr(self, "_side_reader", None)
         pending = self.sidebar.refresh(self.reader_library, deferred=reader is not None)
         if pending:  # counted on the reader thread: the window shows before the numbers
             reader.submit("sidebar", lambda lib: count_each(lib, pending), self.sidebar.set_counts)
@@ -433,6 +439,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         self.save_settings()
         self.papers.stop()
+        if self._side_reader is not None and self._side_reader is not self.papers.reader:
+            self._side_reader.stop()
         self.search_box.cancel_pending()
         self._sidebar_timer.stop()
         self.related.timer.stop()

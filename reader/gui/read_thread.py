@@ -101,7 +101,8 @@ class ReadThread(QObject):
                         self._lock.wait()
                     if self._stopping:
                         return
-                    kind = next(iter(self._waiting))
+                    # A typed search first: the user is waiting for it.
+                    kind = "search" if "search" in self._waiting else next(iter(self._waiting))
                     request = self._running = self._waiting.pop(kind)
                 try:
                     request.result = request.job(self._library)

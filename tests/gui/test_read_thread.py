@@ -173,3 +173,34 @@ def test_the_paper_being_read_stays_selected_with_no_query_on_the_gui_thread(
     assert asked == []
     window.papers.stop()
     library.close()
+
+
+def test_related_papers_being_read_never_hold_up_a_typed_search(qtbot, settings, tmp_path, sample_library_dir):
+    from reader.gui.main_window import MainWindow
+    from reader.gui.worker import ImmediateWorker
+
+    release = threading.Event()
+
+    class SlowRelated(Library):
+        def related(self, *args, **kwargs):
+            release.wait(10)
+            return super().related(*args, **kwargs)
+
+        def count(self, query=""):
+            release.wait(10)  # the sidebar's counts too
+            return super().count(query)
+
+    library = Library(sample_library_dir)
+    reader = ReadThread(lambda: Library(sample_library_dir, read_only=True))
+    side = ReadThread(lambda: SlowRelated(sample_library_dir, read_only=True))
+    window = MainWindow(library, ImmediateWorker(library), sample_library_dir, tmp_path / "watch",
+                        settings=settings, start_watcher=False, reader=reader, side_reader=side)
+    qtbot.addWidget(window)
+    window.show()
+    window.related.timer.timeout.emit()  # the related papers of the paper shown: held
+    window.search_box.set_text("tag:todo")
+    qtbot.waitUntil(lambda: window.model.query == "tag:todo", timeout=3000)
+    assert window.model.loaded_ids() == library.paper_ids("tag:todo")
+    release.set()
+    window.close()
+    library.close()

@@ -62,6 +62,7 @@ class PaperListController(QObject):
         self.reader: Any = None  # a ReadThread: searches typed in the box run there
         self._background = BackgroundSearch(self)
         self._list_first = False  # True while a typed search's result is being shown
+        self._detail = DetailAfterList(self)
         self._mark_read_timer = QTimer(self)
         self._mark_read_timer.setSingleShot(True)
         self._mark_read_timer.setInterval(MARK_READ_DELAY_MS)
@@ -161,6 +162,7 @@ class PaperListController(QObject):
         if self.reader is not None:  # this query replaces any search still running
             self.reader.cancel("search")
             self.reader.cancel("count")
+            self._detail.hold()
         self._background.pending = False
         try:
             if self._search is None:  # first: an error names the user's own text
@@ -174,6 +176,7 @@ class PaperListController(QObject):
             self.model.set_query(query)
         except QueryError as exc:
             self.search_box.show_error(str(exc))
+            self._detail.resume()  # the list stays: so does what its detail was to show
             return
         self._show_query(query)
 
@@ -252,16 +255,10 @@ class PaperListController(QObject):
     def show_paper(self, paper_id: int | None) -> None:
         self._current_id = paper_id
         if self._list_first:
-            # A typed search's rows are on their way to the screen: the list repaints
-            # first and the detail follows in the next turn of the event loop (its sighting
-            # cards and Markdown cost as much as the list's whole repaint).
-            QTimer.singleShot(0, lambda: self._emit_current(paper_id))
+            self._detail.follow(paper_id)
             return
+        self._detail.cancel()
         self.current_changed.emit(paper_id)
-
-    def _emit_current(self, paper_id: int | None) -> None:
-        if paper_id == self._current_id:  # not replaced by a newer choice meanwhile
-            self.current_changed.emit(paper_id)
 
     def _on_current_row(self, current, _previous) -> None:
         paper_id = self.model.paper_id(current.row()) if current.isValid() else None
@@ -442,6 +439,44 @@ def as_bool(value: Any) -> bool:
     return bool(value)
 
 
+class DetailAfterList:
+    """While typed searches replace the list, the detail pane follows the list: its sighting
+    cards and Markdown cost as much as the list's whole repaint, so it is filled once the
+    results settle (SETTLE_MS after the last one), not for each paper a keystroke selects."""
+
+    SETTLE_MS = 40
+
+    def __init__(self, controller: PaperListController) -> None:
+        self.controller = controller
+        self.pending: int | None = None
+        self.waiting = False
+        self.timer = QTimer(controller)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(self.SETTLE_MS)
+        self.timer.timeout.connect(self._show)
+
+    def follow(self, paper_id: int | None) -> None:
+        self.pending, self.waiting = paper_id, True
+        self.timer.start()
+
+    def hold(self) -> None:
+        """A newer search is on its way: its result decides what the detail shows."""
+        self.timer.stop()
+
+    def resume(self) -> None:
+        if self.waiting and not self.timer.isActive():
+            self.timer.start()
+
+    def cancel(self) -> None:
+        self.timer.stop()
+        self.waiting = False
+
+    def _show(self) -> None:
+        self.waiting = False
+        if self.pending == self.controller.current_paper_id():
+            self.controller.current_changed.emit(self.pending)
+
+
 class BackgroundSearch:
     """A typed search counted and read on the reader thread; only the latest one is shown."""
 
@@ -481,6 +516,7 @@ class BackgroundSearch:
                 controller._show_query(query)
             finally:
                 controller._list_first = False
+            controller._detail.resume()
             if not model.total_known():
                 controller.reader.submit("count", lambda lib: lib.count(query), counted)
 

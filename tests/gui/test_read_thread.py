@@ -204,3 +204,26 @@ def test_related_papers_being_read_never_hold_up_a_typed_search(qtbot, settings,
     release.set()
     window.close()
     library.close()
+
+
+def test_the_detail_follows_typed_results_once_they_settle(qtbot, window, library, sample_library_dir):
+    """Typing fast: the detail pane is filled for the paper the last result selected, not
+    for each paper a keystroke's result selected on the way."""
+    reader = ReadThread(lambda: Library(sample_library_dir, read_only=True), parent=window)
+    window.papers.use_reader(reader)
+    shown = []
+    window.papers.current_changed.connect(shown.append)
+    follower = window.papers._detail
+    follower.timer.setInterval(10_000)  # a slow typist's pause: the result waits for it
+    window.search_box.set_text("tag:todo")
+    qtbot.waitUntil(lambda: window.model.query == "tag:todo")
+    assert follower.timer.isActive() and shown == []
+    window.search_box.set_text("is:unread")  # the next keystroke holds the detail back
+    assert not follower.timer.isActive()
+    qtbot.waitUntil(lambda: window.model.query == "is:unread")
+    follower.timer.setInterval(0)
+    follower.timer.start()
+    qtbot.waitUntil(lambda: bool(shown))
+    first_unread = library.paper_ids("is:unread")[0]
+    assert shown == [first_unread] == [window.papers.current_paper_id()]
+    window.papers.stop()

@@ -16,12 +16,13 @@ those matches are read whole, in the same order, and merged with the streamed on
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 from reader.store.db import MAX_INTEGER
-from reader.store.fulltext import TextMatch
+from reader.store.fulltext import _IN_USER, USER_ONLY_COLUMNS, TextMatch, _in_user, _phrase
 from reader.store.migrations import ADDED_FOLLOWS_ID
-from reader.store.query import And, Node, compile_query, _fts_expression, _text_match
+from reader.store.query import And, Node, Not, Text, compile_query, _fts_expression, _text_match
 
 # SQLite VM steps the walk may take, counted by a progress handler every STEP_GRAIN steps:
 # about 5,000 rows checked, 2-10 ms (the IN lists of the checks are counted too); a page
@@ -50,6 +51,27 @@ def split_text(node: Node | None) -> tuple[TextMatch | None, list[Node]]:
     return text, [c for c in children if _fts_expression(c) is None]
 
 
+def _excluded_word(node: Node) -> Text | None:
+    """The word of a `-word` conjunct (any column but a note's), else None."""
+    if isinstance(node, Not) and isinstance(node.child, Text):
+        return node.child if node.child.column not in USER_ONLY_COLUMNS else None
+    return None
+
+
+def _fold_exclusions(main: str, others: list[Node]) -> tuple[str, list[Node], list[str]]:
+    """`learning -diffusion`: the excluded words go into the streamed MATCH as `NOT`, so
+    FTS5 skips those papers on the way instead of SQLite first listing every paper with
+    the word (200,000 of them at 1M). Those words in a note or tags are checked apart
+    (the returned phrases: the few papers papers_user_fts holds)."""
+    excluded = [word for word in map(_excluded_word, others) if word is not None]
+    if not excluded:
+        return main, others, []
+    phrases = [_phrase(word) for word in excluded]
+    folded = f"({main})" + "".join(f" NOT {phrase}" for phrase in phrases)
+    kept = [c for c in others if _excluded_word(c) is None]
+    return folded, kept, [_phrase(w) for w in excluded if _in_user(w)]
+
+
 def streamed_ids(
     conn: sqlite3.Connection, node: Node | None, descending: bool, limit: int | None,
     after: int | None, hide_archived: bool,
@@ -57,14 +79,21 @@ def streamed_ids(
     """Ids of the next `limit` papers matching `node` in id order (after the id `after`,
     when given), or None when this way does not suit the query or ran out of budget."""
     text, others = split_text(node)
+    every_other = others  # before the excluded words move into the MATCH
     if limit is None or limit > MAX_INTEGER or (text is not None and text.main is None):
         return None  # (a `note:` word alone: the planner reads the few notes)
     if not added_follows_id(conn):
         return None
+    main, user_excluded = (None, [])
+    if text is not None:
+        main, others, user_excluded = _fold_exclusions(text.main, others)
     rest = compile_query(
         None if not others else others[0] if len(others) == 1 else And(tuple(others)),
         lookups=False, hide_archived=hide_archived,
     )
+    if user_excluded:
+        rest.where += "".join(f" AND NOT {_IN_USER.replace('u.rowid', 'p.id')}" for _ in user_excluded)
+        rest.params += user_excluded
     direction, later = ("DESC", "<") if descending else ("ASC", ">")
     column = "p.id" if text is None else "f.rowid"
     seek, seek_params = ("", []) if after is None else (f" AND {column} {later} ?", [after])
@@ -78,7 +107,7 @@ def streamed_ids(
             f" WHERE f.papers_fts MATCH ? AND {rest.where}{seek}"
             f" ORDER BY f.rowid {direction} LIMIT ?"
         )
-        main_params = [text.main, *rest.params, *seek_params, limit]
+        main_params = [main, *rest.params, *seek_params, limit]
     steps = 0
 
     def budget() -> int:
@@ -97,12 +126,16 @@ def streamed_ids(
         conn.set_progress_handler(None, 0)
     if text is not None and text.user is not None:
         user_sql, user_params = text.user_select()
-        pseek = "" if after is None else f" AND p.id {later} ?"
-        more = conn.execute(
-            f"SELECT p.id FROM papers p WHERE p.id IN ({user_sql}) AND {rest.where}{pseek}"
-            f" ORDER BY p.id {direction} LIMIT ?",
-            [*user_params, *rest.params, *seek_params, limit],
-        ).fetchall()
-        if more:
+        candidates = [r[0] for r in conn.execute(user_sql, user_params)]
+        if candidates:  # usually none: then the excluded words' lists are never read
+            full = compile_query(
+                None if not every_other else every_other[0] if len(every_other) == 1
+                else And(tuple(every_other)), lookups=False, hide_archived=hide_archived)
+            pseek = "" if after is None else f" AND p.id {later} ?"
+            more = conn.execute(
+                f"SELECT p.id FROM papers p WHERE p.id IN (SELECT value FROM json_each(?))"
+                f" AND {full.where}{pseek} ORDER BY p.id {direction} LIMIT ?",
+                [json.dumps(candidates), *full.params, *seek_params, limit],
+            ).fetchall()
             ids = sorted({*ids, *(r[0] for r in more)}, reverse=descending)[:limit]
     return ids

@@ -19,6 +19,8 @@ QUERIES = [
     "language is:unread", "agents tag:llm", "vision rating:>=3", "robust -is:read",
     "llm", "toread", "note:idea", "idea language", "sparse seen:>=2", "(video OR graph) robust",
     "benchmark -tag:llm", "is:archived language", "nothingmatchesthis",
+    "language -diffusion", "llm -vision", "language -idea", "idea -robust", "sparse -llm -graph",
+    "language -title:graph", "vision -author:wang",
 ]
 
 
@@ -39,6 +41,8 @@ def library(library_dir):
         lib.add_tags(ids[::7], ["llm"])
         lib.add_tags(ids[::11], ["toread"])
         lib.set_note(ids[5], "an idea about language")
+        lib.set_note(ids[9], "diffusion, says the note")  # excluded by its note alone
+        lib.add_tags([ids[12]], ["diffusion"])
         lib.set_read(ids[::3], True)
         lib.set_rating(ids[::4], 4)
         lib.archive_papers(ids[::50])

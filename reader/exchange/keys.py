@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from anyascii import anyascii
@@ -23,14 +24,19 @@ STOP_WORDS = {
 }
 _OLD_ARXIV_RE = re.compile(r"/(\d{2})\d{5}$")
 _NEW_ARXIV_RE = re.compile(r"^(\d{2})\d{2}\.\d{4,5}$")
+_LATEX_COMMAND_RE = re.compile(r"\\[A-Za-z]+")
+_WORD_RE = re.compile(r"[a-z0-9]+")
 
 
 def ascii_words(text: str) -> list[str]:
     """Lower-case ASCII words of `text`, math and LaTeX commands left out."""
+    if text.isascii() and "$" not in text and "\\" not in text:
+        # Most titles and names: no math or command to drop, nothing to transliterate.
+        return _WORD_RE.findall(text.lower())
     for start, end in reversed(math_spans(text)):
         text = text[:start] + " " + text[end:]
-    text = re.sub(r"\\[A-Za-z]+", " ", text)
-    return re.findall(r"[a-z0-9]+", anyascii(text).lower())
+    text = _LATEX_COMMAND_RE.sub(" ", text)
+    return _WORD_RE.findall(anyascii(text).lower())
 
 
 def key_year(item: CitationItem) -> str:
@@ -136,7 +142,13 @@ def assign_keys(
             used.add(key.casefold())
     pending = [i for i, key in enumerate(keys) if key is None]
     bases = {i: bases[i] if bases is not None else base_key(items[i]) for i in pending}
-    for index in sorted(pending, key=lambda i: (bases[i], _identity(items[i]))):
+    # The papers' own fields order only papers with equal bases: made for those alone.
+    shared = Counter(bases.values())
+
+    def order(i: int) -> tuple:
+        return bases[i], _identity(items[i]) if shared[bases[i]] > 1 else ()
+
+    for index in sorted(pending, key=order):
         key = _first_free(bases[index], used)
         keys[index] = key
         used.add(key.casefold())

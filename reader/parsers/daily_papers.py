@@ -17,14 +17,16 @@ URL_LINE_RE = re.compile(r"^<?(?:https?://|www\.)\S+>?$", re.IGNORECASE)
 MARKDOWN_IMAGE_RE = re.compile(r"!\[[^\[\]]*\]\([^()]*\)")
 MARKDOWN_LINK_LINE_RE = re.compile(r"^\[(?P<text>[^\]]*)\]\((?P<url>[^)\s]*)(?:\s+\"[^\"]*\")?\)$")
 # Page furniture around each paper: vote counts, author counts, who submitted it, labels.
-NOISE_RES = [
-    re.compile(r"^\d[\d,.]*\s*[kK]?$"),
-    re.compile(r"^(?:\d+\s+)?upvote[sd]?$", re.IGNORECASE),
-    re.compile(r"^[·•]"),
-    re.compile(r"^\d+\s+authors?$", re.IGNORECASE),
-    re.compile(r"^submitted\s+by\b", re.IGNORECASE),
-    re.compile(r"^(?:abstract|\d*\s*comments?)\s*:?$", re.IGNORECASE),
-]
+# Furniture lines that carry nothing; one regex for all, as it is tried on every line (the
+# ^ stays in front of the alternatives, or the engine tries each one at every position).
+NOISE_RE = re.compile(
+    r"^(?:\d[\d,.]*\s*[kK]?$"
+    r"|(?i:(?:\d+\s+)?upvote[sd]?$)"
+    r"|[·•]"
+    r"|(?i:\d+\s+authors?$)"
+    r"|(?i:submitted\s+by\b)"
+    r"|(?i:(?:abstract|\d*\s*comments?)\s*:?$))"
+)
 SUBMITTED_BY_ALONE_RE = re.compile(r"^submitted\s+by\s*:?$", re.IGNORECASE)
 PUBLISHED_RE = re.compile(r"^published\s+on\b", re.IGNORECASE)
 DATE_LINE_RE = re.compile(r"^(?:[A-Za-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?|\d{4}-\d{2}-\d{2})$")
@@ -34,6 +36,12 @@ LONG_LINE = 200  # a line this long is a paragraph on its own, never part of a w
 ABSTRACT_LENGTH = 250
 MAX_TITLE_LENGTH = 300
 MARKUP_ALLOWANCE = 0.05
+# Compiled once: each is used on every line or title of a page.
+LETTERS_RE = re.compile(r"[^\W\d_]{2,}")
+NAME_SEPARATOR_RE = re.compile(r",|\band\b|&")
+COLON_OR_DIGIT_RE = re.compile(r"[:\d]")
+HEADING_MARK_RE = re.compile(r"^#{1,6}\s*")
+EMPHASIS_RE = re.compile(r"^(\*{1,3}|_{1,3})(.+?)\1$")
 
 
 @dataclass
@@ -59,28 +67,28 @@ def is_title_like(text: str) -> bool:
     """Short, with letters, and not ending like a sentence or a label."""
     return (
         len(text) <= MAX_TITLE_LENGTH
-        and re.search(r"[^\W\d_]{2,}", text) is not None
+        and LETTERS_RE.search(text) is not None
         and not text.endswith((".", ",", ";", ":"))
     )
 
 
 def looks_like_authors(text: str) -> bool:
     """"Albert Gu, Tri Dao": a list of full names, every word capitalised."""
-    names = [name.strip() for name in re.split(r",|\band\b|&", text) if name.strip()]
+    names = [name.strip() for name in NAME_SEPARATOR_RE.split(text) if name.strip()]
     # A colon or a digit never stands in a person's name, but often in a title
     # whose comma-separated parts are capitalised ("X: Unifying A, B, and C").
     return len(names) >= 2 and all(
         2 <= len(name.split()) <= 4
         and all(word[:1].isupper() for word in name.split())
-        and not re.search(r"[:\d]", name)
+        and not COLON_OR_DIGIT_RE.search(name)
         for name in names
     )
 
 
 def strip_markup(line: str) -> tuple[str, bool]:
     """The line without heading marks and emphasis, and whether it had any."""
-    stripped = re.sub(r"^#{1,6}\s*", "", line)
-    stripped = re.sub(r"^(\*{1,3}|_{1,3})(.+?)\1$", r"\2", stripped)
+    stripped = HEADING_MARK_RE.sub("", line)
+    stripped = EMPHASIS_RE.sub(r"\2", stripped)
     return stripped.strip(), stripped != line
 
 
@@ -98,7 +106,7 @@ def furniture(line: str) -> Unit | None | bool:
         return Unit("published", iso=iso_date(line))
     if DATE_LINE_RE.match(line) and (find_month_day(line) or iso_date(line)):
         return Unit("date", iso=iso_date(line))
-    if any(pattern.search(line) for pattern in NOISE_RES):
+    if NOISE_RE.search(line):
         return True
     return None
 

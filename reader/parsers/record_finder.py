@@ -29,6 +29,8 @@ ID_NAMED_LINK_RE = re.compile(
     r"(?:href=[\"']|\]\()(?:https?://[^/?#\s\"')]+)?/(?:[\w.~-]+/)*(\d\d(?:0[1-9]|1[0-2])\.\d{4,5})(?:v\d+)?/?[\"')?#]"
 )
 TREE_CHARS = 1_000_000
+SURE_IDS = 10  # distinct ids that give the sniffer's highest score
+SNIFF_HEAD_CHARS = 8_192
 # Items of a list (rows of a table) are papers without ids too when at least a third of
 # them carry one: reading notes link journals and OpenReview beside arXiv.
 SIBLING_SHARE = 3
@@ -439,7 +441,14 @@ class RecordFinderParser(DigestParser):
     name = "generic"
 
     def sniff(self, text: str) -> float:
-        count = len(distinct_references(text))
+        # Ten distinct ids give the highest score, and the first lines of a digest usually
+        # hold them; whole lines, so the ids found there are ids of the whole text.
+        head = text
+        if len(text) > SNIFF_HEAD_CHARS:
+            head = text[: text.rfind("\n", 0, SNIFF_HEAD_CHARS) + 1]
+        count = len(distinct_references(head))
+        if count < SURE_IDS and head is not text:
+            count = len(distinct_references(text))
         if not count:  # only links to pages named by ids ("/papers/2405.00732")
             count = len(set(ID_NAMED_LINK_RE.findall(text)))
         return min(0.3, 0.1 + 0.02 * count) if count else 0.0

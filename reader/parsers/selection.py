@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from reader.limits import MAX_ENTRIES
 from reader.models import Entry, ParsedDigest, Sighting
@@ -34,6 +34,7 @@ class Evidence:
     good: int  # entries with a well-formed title
     bad: int  # entries whose title is markup, a URL, a label or a whole line
     unidentified_good: int
+    found: set[tuple[str, str]] = field(default_factory=set)  # the ids its entries carry
 
     @property
     def score(self) -> float:
@@ -61,19 +62,33 @@ def entry_keys(entry: Entry) -> set[tuple[str, str]]:
 
 
 def weigh(parsed: ParsedDigest, text_ids: set[tuple[str, str]]) -> Evidence:
+    return weigh_entries(parsed.entries, text_ids)
+
+
+def weigh_entries(entries: list[Entry], text_ids: set[tuple[str, str]]) -> Evidence:
+    """What `entries` explain of a text whose distinct ids are `text_ids`."""
     found: set[tuple[str, str]] = set()
     good = bad = unidentified_good = 0
-    for entry in parsed.entries:
+    for entry in entries:
         keys = entry_keys(entry)
         found |= keys
         title = entry.paper.title
-        if is_title_like(title) and not _placeholder(title):
+        if _placeholder(title):
+            continue
+        if is_title_like(title):
             good += 1
             if not keys:
                 unidentified_good += 1
-        elif not _placeholder(title):
+        else:
             bad += 1
-    return Evidence(len(found & text_ids), good, bad, unidentified_good)
+    return Evidence(len(found & text_ids), good, bad, unidentified_good, found)
+
+
+def _joined(a: Evidence, b: Evidence, text_ids: set[tuple[str, str]]) -> Evidence:
+    """The evidence of two sets of entries together: counts add, ids are counted once."""
+    found = a.found | b.found
+    unidentified_good = a.unidentified_good + b.unidentified_good
+    return Evidence(len(found & text_ids), a.good + b.good, a.bad + b.bad, unidentified_good, found)
 
 
 def _placeholder(title: str) -> bool:
@@ -118,7 +133,7 @@ def choose(
         if sniff >= SURE and not isinstance(parser, RecordFinderParser):
             # What a sure format leaves out is recovered after it wins: only its titles
             # and its junk set it apart.
-            evidence.explained = len(text_ids)
+            evidence = replace(evidence, explained=len(text_ids))
         choice = Choice(parser, parsed, evidence, sniff)
         if best is None or _better(choice, best):
             best = choice
@@ -131,10 +146,7 @@ def _complete(choice: Choice, text_ids: set[tuple[str, str]]) -> bool:
     evidence = choice.evidence
     if evidence.bad:
         return False
-    found: set[tuple[str, str]] = set()
-    for entry in choice.parsed.entries:
-        found |= entry_keys(entry)
-    unexplained = text_ids - found
+    unexplained = text_ids - evidence.found
     return not unexplained or unexplained == _quoted(choice.parsed, unexplained)
 
 
@@ -160,15 +172,19 @@ def parse_best(text: str) -> ParsedDigest:
     if chosen is None:
         raise ParseError("no papers found: the text matches no known digest format")
     parsed = chosen.parsed
+    # Weighed once: the choice's own evidence, less a sure format's credit for every id.
+    evidence = replace(chosen.evidence, explained=len(chosen.evidence.found & text_ids))
     if not isinstance(chosen.parser, RecordFinderParser):
         finder_result = results.get(RecordFinderParser.name)
         if finder_result is None and chosen.parser.data_format:
             # Reading JSON or CSV syntax as a tree names nothing: an id left outside the
             # records is kept under its id alone.
             finder_result = ParsedDigest(RecordFinderParser.name, [_bare_entry(key) for key in sorted(text_ids)])
-        _recover(parsed, text, text_ids, finder_result)
+        recovered = _recover(parsed, text, text_ids, finder_result, evidence.found)
+        if recovered:
+            evidence = _joined(evidence, weigh_entries(recovered, text_ids), text_ids)
     parsed.ids_in_text = len(text_ids)
-    parsed.confidence = confidence(parsed, text_ids)
+    parsed.confidence = confidence(parsed, text_ids, evidence)
     return parsed
 
 
@@ -191,46 +207,50 @@ def _refuse_when_too_many(text: str) -> None:
         raise ParseError(f"too many entries: about {estimate:,} (limit {MAX_ENTRIES:,} per file)")
 
 
-def confidence(parsed: ParsedDigest, text_ids: set[tuple[str, str]]) -> float:
-    """Share of the text's ids accounted for and share of well-formed titles, weighed 3:2."""
-    evidence = weigh(parsed, text_ids)
-    found: set[tuple[str, str]] = set()
-    for entry in parsed.entries:
-        found |= entry_keys(entry)
-    quoted = _quoted(parsed, text_ids - found)
+def confidence(
+    parsed: ParsedDigest, text_ids: set[tuple[str, str]], evidence: Evidence | None = None
+) -> float:
+    """Share of the text's ids accounted for and share of well-formed titles, weighed 3:2.
+    `evidence` is `weigh(parsed, text_ids)` when the caller has it."""
+    if evidence is None:
+        evidence = weigh(parsed, text_ids)
+    quoted = _quoted(parsed, text_ids - evidence.found)
     coverage = (evidence.explained + len(quoted)) / len(text_ids) if text_ids else 1.0
     titles = evidence.good / len(parsed.entries) if parsed.entries else 0.0
     return round(0.6 * coverage + 0.4 * titles, 3)
 
 
 def _recover(
-    parsed: ParsedDigest, text: str, text_ids: set[tuple[str, str]], found_by_records: ParsedDigest | None
-) -> None:
-    """Add the papers whose ids the chosen format left out, unless an entry quotes them."""
-    found: set[tuple[str, str]] = set()
-    for entry in parsed.entries:
-        found |= entry_keys(entry)
+    parsed: ParsedDigest,
+    text: str,
+    text_ids: set[tuple[str, str]],
+    found_by_records: ParsedDigest | None,
+    found: set[tuple[str, str]],
+) -> list[Entry]:
+    """Add the papers whose ids the chosen format left out (its entries carry `found`),
+    unless an entry quotes them; the entries added."""
     missing = text_ids - found
     if not missing:
-        return
+        return []
     missing -= _quoted(parsed, missing)
     if not missing:
-        return
+        return []
     if found_by_records is None:
         try:
             found_by_records = RecordFinderParser().parse(text)
         except (ParseError, RecursionError):
-            return
-    recovered = 0
+            return []
+    recovered = []
     for entry in found_by_records.entries:
         if entry_keys(entry) & missing:
             entry.sighting.position = len(parsed.entries) + 1
             parsed.entries.append(entry)
-            recovered += 1
+            recovered.append(entry)
     if recovered:
         parsed.warnings.append(
-            f"{recovered} paper(s) outside the {parsed.format} entries were found by their ids"
+            f"{len(recovered)} paper(s) outside the {parsed.format} entries were found by their ids"
         )
+    return recovered
 
 
 def _bare_entry(key: tuple[str, str]) -> Entry:

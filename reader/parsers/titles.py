@@ -42,6 +42,10 @@ URLISH_RE = re.compile(r"https?://|www\.|\.(?:com|org|io|pdf)\b", re.I)
 DATE_ONLY_RE = re.compile(r"^[\d\s./:\-年月日]+$")
 
 
+# Marks of markup or of JSON/CSV syntax in a title: one scan finds any (seven `in` tests cost more).
+MARKUP_RE = re.compile(r'[<>|]|\]\(|\*\*|"[:,]')
+
+
 WORD_RE = re.compile(r"[^\W\d_]{2,}")
 
 
@@ -64,11 +68,11 @@ def is_title_like(text: str | None) -> bool:
             rest = rest[: reference.start] + " " + rest[reference.end :]
         if rest != text and rest.lower().strip(" :.[]()") in GENERIC_TEXTS:
             return False
-    if URLISH_RE.search(text) and len(text.split()) < 4:
+    if len(text.split()) < 4 and URLISH_RE.search(text):
         return False
     if DATE_ONLY_RE.match(text) or text.endswith((":", "：")):
         return False
-    if any(mark in text for mark in ("<", ">", "](", "|", "**", '":', '",')) or text[0] in "{[":
+    if MARKUP_RE.search(text) or text[0] in "{[":
         return False  # markup, or the syntax of a JSON or CSV line (LaTeX braces are fine)
     return bool(WORD_RE.search(text)) or any("\u4e00" <= ch <= "\u9fff" for ch in text)
 

@@ -15,7 +15,7 @@ from reader.store.state import clean_tags
 # BibTeX ends a key at whitespace, a comma or a brace; biber also chokes on these.
 _KEY_FORBIDDEN_RE = re.compile(r"[\s,{}()\"#%'=~\\]")
 MAX_KEY_CHARS = 100
-# Above this many papers without a key, every key is loaded at once instead of by prefix.
+# Above this many papers without a key, keys are checked against every key that could clash.
 _LOAD_ALL_KEYS = 500
 
 
@@ -62,9 +62,6 @@ def assign_missing_keys(conn: sqlite3.Connection, ids: Sequence[int] | None = No
     (read from a .bib) where they are free, else `lastnameYEARword` with a/b/c suffixes.
 
     Runs inside the caller's write transaction; a key once made is never remade."""
-    from reader.exchange.keys import assign_keys, base_key
-    from reader.exchange.records import key_item
-
     kept = kept or {}
     sql = "SELECT id, title, authors, published, arxiv_id, doi, bib FROM papers WHERE citation_key IS NULL"
     found: list[tuple] = []
@@ -75,14 +72,11 @@ def assign_missing_keys(conn: sqlite3.Connection, ids: Sequence[int] | None = No
             found += conn.execute(sql + f" AND id IN ({marks(chunk)})", chunk).fetchall()
     if not found:
         return
-    items = []
-    for paper_id, title, authors, published, arxiv_id, doi, bib in found:
-        item = key_item(title, json.loads(authors or "[]"), published, arxiv_id, doi, bib_object(bib))
-        item.citation_key = kept.get(paper_id)
-        items.append(item)
-    bases = [base_key(item) for item in items]
-    stems = {item.citation_key or base for item, base in zip(items, bases)}
-    keys = assign_keys(items, _taken(conn, stems, len(found)), bases)
+    papers = [
+        (paper_id, title, json.loads(authors or "[]"), published, arxiv_id, doi, bib_object(bib))
+        for paper_id, title, authors, published, arxiv_id, doi, bib in found
+    ]
+    keys = _make_keys(conn, papers, kept)
     conn.executemany(
         "UPDATE papers SET citation_key = ? WHERE id = ?",
         [(key, row[0]) for key, row in zip(keys, found)],
@@ -132,18 +126,57 @@ def _made_from_al(key: str, name: str, year: str, word: str) -> bool:
     return suffix is not None and re.fullmatch(r"[a-z]{0,2}" if not word else r"[a-z]*", suffix) is not None
 
 
+def keys_before_insert(
+    conn: sqlite3.Connection, entries: Sequence[Any], records: Sequence[dict]
+) -> dict[int, str]:
+    """Keys for a digest's new papers by id, from the merger's `records` before they are
+    inserted: the keys assign_missing_keys would make from the rows read back, written with
+    the insert instead of rewriting every new row after it. Empty when an entry carries a
+    reference manager's citation: its key and fields are stored first (store_entries)."""
+    if not records or any(entry.citation is not None for entry in entries):
+        return {}
+    papers = [
+        (r["id"], r["title"], r["authors"], r["published"], r["arxiv_id"], r["doi"], {}) for r in records
+    ]
+    return dict(zip((r["id"] for r in records), _make_keys(conn, papers, {})))
+
+
+def _make_keys(conn: sqlite3.Connection, papers: Sequence[tuple], kept: dict[int, str]) -> list[str]:
+    """A key for each of `papers` (id, title, authors, published, arxiv_id, doi, bib)."""
+    from reader.exchange.keys import assign_keys, base_key
+    from reader.exchange.records import key_item
+
+    items = []
+    for paper_id, title, authors, published, arxiv_id, doi, bib in papers:
+        item = key_item(title, authors, published, arxiv_id, doi, bib)
+        item.citation_key = kept.get(paper_id)
+        items.append(item)
+    bases = [base_key(item) for item in items]
+    stems = {item.citation_key or base for item, base in zip(items, bases)}
+    return assign_keys(items, _taken(conn, stems, len(papers)), bases)
+
+
 def _taken(conn: sqlite3.Connection, stems: set[str], missing: int) -> set[str]:
     """Keys in use that a new key starting with one of `stems` could clash with."""
-    if missing > _LOAD_ALL_KEYS:
+    # One query for all stems, each a range on the case-insensitive unique index (LIKE with
+    # ESCAPE would scan the table once per stem, and a query per stem cost a round trip per
+    # new paper); keys and their suffixes sort below "~".
+    ranges = (
+        "SELECT p.citation_key FROM json_each(?) AS s JOIN papers AS p"
+        " ON p.citation_key >= s.value AND p.citation_key < s.value || '~'"
+    )
+    if missing <= _LOAD_ALL_KEYS:
+        return {r[0] for r in conn.execute(ranges, (json.dumps(sorted(stems)),))}
+    if not all(stem.isascii() for stem in stems):
         return {r[0] for r in conn.execute("SELECT citation_key FROM papers WHERE citation_key IS NOT NULL")}
-    taken: set[str] = set()
-    for stem in stems:
-        # A range on the case-insensitive unique index (LIKE with ESCAPE would scan the
-        # table once per stem); keys and their suffixes sort below "~".
-        taken.update(r[0] for r in conn.execute(
-            "SELECT citation_key FROM papers WHERE citation_key >= ? AND citation_key < ?", (stem, stem + "~")
-        ))
-    return taken
+    # Many new papers are checked against every key, folded as assign_keys folds them. Beyond
+    # the ranges, only a key with other characters can fold onto an ASCII one ("ﬁnn" is
+    # "finn"): those are read instead of every key (a fifth of the time at 30,000 keys).
+    return {r[0] for r in conn.execute(
+        ranges + " UNION SELECT citation_key FROM papers"
+        " WHERE length(citation_key) != length(CAST(citation_key AS BLOB))",
+        (json.dumps(sorted(stems)),),
+    )}
 
 
 def bib_object(text: str | None) -> dict[str, Any]:

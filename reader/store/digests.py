@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from reader.models import Digest, ParsedDigest
-from reader.store.citations import store_entries
+from reader.store.citations import keys_before_insert, store_entries
 from reader.store.db import Database, now_iso, rows, stored_path
 from reader.store.merge import PaperMerger
 from reader.store.records import DigestRecord
@@ -25,9 +25,12 @@ def store_digest(db: Database, path: str | os.PathLike, sha256: str, parsed: Par
         digest_id = _digest_row_id(db, path)
         merger = PaperMerger(conn, now_iso())
         sightings = merger.resolve(parsed.entries)
-        merger.write()
-        # Keys for new papers; a reference manager's key, fields and state (issue 14).
-        store_entries(conn, parsed.entries, sightings, merger.created, merger.now)
+        keys = keys_before_insert(conn, parsed.entries, [merger.papers[i] for i in merger.created])
+        merger.write(keys)
+        # Keys for new papers still without one; a reference manager's key, fields and
+        # state (issue 14).
+        unkeyed = [i for i in merger.created if i not in keys]
+        store_entries(conn, parsed.entries, sightings, unkeyed, merger.now)
         conn.execute("DELETE FROM sightings WHERE digest_id = ?", (digest_id,))
         conn.executemany(
             "INSERT INTO sightings (digest_id, paper_id, position, score, subscores,"

@@ -89,3 +89,27 @@ def test_a_digests_et_al_author_is_the_name_before_it():
     assert join_bibtex_names(["Yuwei Guo", "Ceyuan Yang"]) == "Guo, Yuwei and Yang, Ceyuan"
     item = CitationItem(title="AnimateDiff: Animate", authors=["Yuwei Guo et al."], year=2023)
     assert base_key(item) == "guo2023animatediff"
+
+
+def test_plain_names_split_as_bibtexparser_splits_them():
+    """parse_name splits plain "First ... Last" names itself (bibtexparser reads a name one
+    character at a time); whatever it splits must come out as bibtexparser's split."""
+    import random
+
+    from bibtexparser.middlewares.names import parse_single_name_into_parts
+
+    from reader.exchange.names import _plain_split
+
+    words = ["Ann", "ann", "van", "De", "la", "Jr.", "II", "O'Brien", "Jean-Pierre", "émile", "Émile",
+             "Straße", "李明", "ωmega", "ǅemal", "x2", "2x", "-", "A.", "a.", "d'Arc", "Mc", "_", "(x)"]
+    rng = random.Random(3)
+    split = 0
+    for _ in range(5000):
+        name = " ".join(rng.choice(words) for _ in range(rng.randint(1, 5)))
+        plain = _plain_split(name)
+        if plain is None:
+            continue
+        split += 1
+        parts = parse_single_name_into_parts(name, strict=False)
+        assert plain == (" ".join(parts.first), " ".join(parts.last)) and not parts.von and not parts.jr
+    assert split > 1000

@@ -126,3 +126,49 @@ def test_a_citation_brings_key_fields_and_state_but_never_overwrites_the_users(l
         fresh = lib.get_paper(lib.paper_ids("title:fresh")[0])
         assert (fresh.tags, fresh.rating, fresh.read) == (["x"], 3, True)
         assert fresh.citation_key == "vaswani2017attentiona"  # a kept key that is taken gets a suffix
+
+
+def _clashing_digests():
+    """Digests whose new papers share key stems with each other and with stored keys."""
+    first = digest(
+        entry("Deep Learning", authors=["Yann LeCun"], published="2015-05-27"),
+        entry("Attention Is All You Need", authors=["Ashish Vaswani"], arxiv_id="1706.03762"),
+    )
+    second = digest(
+        entry("Deep learning, again", authors=["Yann LeCun"], published="2015-06-01"),
+        entry("Deep learning for all", authors=["yann lecun"], published="2015-01-01", doi="10.1/x"),
+        entry("Attention Is All You Need, Again", authors=["A. Vaswani"], published="2017-06-01"),
+        entry("A Paper Without Authors"),
+        entry("Ωmega: über Größe", authors=["Jürgen Schmidhuber"], published="1997"),
+    )
+    return first, second
+
+
+def test_keys_made_with_the_insert_are_the_keys_made_after_it(tmp_path, monkeypatch):
+    from reader.store import digests
+
+    def keys_of(folder) -> dict[str, str]:
+        with Library(folder) as lib:
+            for number, parsed in enumerate(_clashing_digests()):
+                lib.store_digest(f"/d/{number}.txt", f"sha-{number}", parsed)
+            return {p.title: p.citation_key for p in lib.list_papers()}
+
+    made_with_insert = keys_of(tmp_path / "with")
+    monkeypatch.setattr(digests, "keys_before_insert", lambda conn, entries, records: {})
+    made_after = keys_of(tmp_path / "after")  # assign_missing_keys reads the rows back
+    assert made_with_insert == made_after
+    assert made_with_insert["Deep learning, again"] == "lecun2015deepa"
+
+
+def test_a_large_batch_of_new_keys_avoids_keys_that_fold_onto_them(library_dir):
+    """Over 500 new papers are checked against every key that could clash, not only the
+    index's ranges: a key such as "ﬁnn…" (a ligature) folds onto "finn…"."""
+    with Library(library_dir) as lib:
+        lib.store_digest("/d/a.txt", "sha-a", digest(entry("Deep Water", authors=["Ada Finn"], published="2020")))
+        lib.set_citation_key(lib.paper_ids()[0], "ﬁnn2020deep")
+        many = [entry("Deep Sea", authors=["Bo Finn"], published="2020")]
+        many += [entry(f"Paper number {n}", authors=["Cy Smith"], published="2021") for n in range(600)]
+        lib.store_digest("/d/b.txt", "sha-b", digest(*many))
+        assert lib.get_paper(lib.paper_ids("title:sea")[0]).citation_key == "finn2020deepa"
+        keys = [p.citation_key for p in lib.list_papers(limit=1000)]
+        assert len({key.casefold() for key in keys}) == len(keys) == 602

@@ -499,8 +499,9 @@ class BackgroundSearch:
             rows = lib.rows(query, sort=sort, descending=descending, limit=page)
             leading = None  # where the paper being read is, if further down: found here too
             if current is not None and all(row.id != current for row in rows):
-                leading = (lib.paper_ids(query, sort=sort, descending=descending,
-                                         limit=RESTORE_ROWS), RESTORE_ROWS)
+                up_to = lib.ids_up_to(current, query, sort=sort, descending=descending,
+                                      limit=RESTORE_ROWS)
+                leading = (up_to, RESTORE_ROWS)  # [] : not among the first RESTORE_ROWS
             return lib.known_count(query), rows, leading
 
         def done(result: tuple[int, list]) -> None:

@@ -167,8 +167,8 @@ class PaperTableModel(QAbstractTableModel):
         self._clear_cache()
         self._append(rows)
         self._set_total(total)
-        # (the first ids of the list, how many were asked for): read with the page on the
-        # reader thread, they spare fetch_until() its queries on the GUI thread.
+        # (ids of the list down to the paper being read, how deep that was looked for):
+        # read with the page on the reader thread, they spare fetch_until() its queries.
         self._leading = leading
         self.endResetModel()
 
@@ -275,9 +275,11 @@ class PaperTableModel(QAbstractTableModel):
         row = self.row_of(paper_id)
         if row >= 0:
             return row
-        leading, asked = self._leading or ([], 0)
-        if self._leading is not None and (limit <= asked or len(leading) < asked):
-            ids = leading[:limit]  # enough of them, or the whole list
+        known, asked = self._leading or ([], 0)
+        if paper_id in known:
+            ids = known  # the list down to the paper, read on the reader thread
+        elif self._leading is not None and limit <= asked:
+            return -1  # known: not among the first `asked`
         elif not self._library.matches(paper_id, self._search):
             return -1  # not in this list at all: no need to look for its place
         else:

@@ -15,6 +15,7 @@ from reader.store.db import MAX_INTEGER, Database
 from reader.store.errors import UnknownPaper
 from reader.store.planner import Planner, check_sort
 from reader.store.query import CompiledQuery
+from reader.store.streamed import ids_up_to as streamed_ids_up_to
 from reader.store.streamed import streamed_ids
 from reader.store.search import Search
 from reader.store.records import (
@@ -135,6 +136,21 @@ class Library:
     def count(self, query: Query = "") -> int:
         """Number of papers matching `query`. Raises QueryError."""
         return self.planner.count(Search.of(query))
+
+    def ids_up_to(
+        self, paper_id: int, query: Query = "", sort: str = "added", descending: bool = True,
+        limit: int = 1000,
+    ) -> list[int]:
+        """The sorted ids of `query`'s list from its top down to `paper_id`, when the paper
+        is in it among the first `limit`; else []. Raises QueryError."""
+        search = Search.of(query)
+        if sort == "added":
+            found = streamed_ids_up_to(self.conn, search.node, descending, paper_id, limit,
+                                       self.planner.hides_archived(search.node))
+            if found is not None:
+                return found
+        ids = self._ids(search, sort, descending, limit)
+        return ids[: ids.index(paper_id) + 1] if paper_id in ids else []
 
     def has_papers(self) -> bool:
         """Whether the library holds any paper (archived ones too); one row read."""

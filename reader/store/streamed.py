@@ -139,3 +139,26 @@ def streamed_ids(
             ).fetchall()
             ids = sorted({*ids, *(r[0] for r in more)}, reverse=descending)[:limit]
     return ids
+
+
+def ids_up_to(
+    conn: sqlite3.Connection, node: Node | None, descending: bool, paper_id: int, limit: int,
+    hide_archived: bool,
+) -> list[int] | None:
+    """The list's ids from its top down to `paper_id` included, when the paper matches and
+    is among the first `limit`; [] when it is not; None when this way does not suit (the
+    caller reads the first `limit` ids instead). Costs the papers above it, not `limit`:
+    a paper near the top of a new search is found at once."""
+    # The matches just below-or-at the paper in list order: is it one of them?
+    at = streamed_ids(conn, node, descending, 1, paper_id + (1 if descending else -1), hide_archived)
+    if at is None:
+        return None
+    if at != [paper_id]:
+        return []
+    # The matches above it, nearest first: more than `limit - 1` and it is too far down.
+    above = streamed_ids(conn, node, not descending, limit, paper_id, hide_archived)
+    if above is None:
+        return None
+    if len(above) >= limit:
+        return []
+    return [*reversed(above), paper_id]

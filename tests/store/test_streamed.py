@@ -114,3 +114,16 @@ def test_a_paper_stored_with_an_older_stamp_ends_the_flag(library):
         "INSERT INTO papers (title, title_key, authors, added) VALUES ('Old', 'old', '[]', '2000-01-01')")
     library.conn.commit()
     assert not streamed.added_follows_id(library.conn)
+
+
+@pytest.mark.parametrize("descending", [True, False])
+def test_ids_up_to_a_paper_are_the_lists_head(library, descending):
+    every = sorted(library.paper_ids(descending=descending))
+    for query in QUERIES[:12] + ["", "is:unread"]:
+        expected_list = _planner_ids(library, query, descending)
+        for paper_id in every[::17]:
+            found = library.ids_up_to(paper_id, query, descending=descending, limit=40)
+            if paper_id in expected_list[:40]:
+                assert found == expected_list[: expected_list.index(paper_id) + 1], (query, paper_id)
+            else:
+                assert found == [], (query, paper_id)

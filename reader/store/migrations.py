@@ -10,6 +10,14 @@ from typing import Any
 _AUTHORS_TEXT = "(SELECT group_concat(value, '; ') FROM json_each({row}.authors))"
 _TAGS_TEXT = "(SELECT group_concat(tag, ' ') FROM paper_tags WHERE paper_id = {row}.paper_id)"
 
+# The seen count's triggers: made with the schema, and again when migration 9 rebuilds sightings.
+SEEN_TRIGGERS = """CREATE TRIGGER sightings_seen_insert AFTER INSERT ON sightings BEGIN
+    UPDATE papers SET seen = seen + 1 WHERE id = new.paper_id;
+END;
+CREATE TRIGGER sightings_seen_delete AFTER DELETE ON sightings BEGIN
+    UPDATE papers SET seen = seen - 1 WHERE id = old.paper_id;
+END;
+"""
 SCHEMA_V1 = f"""
 CREATE TABLE papers (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -124,13 +132,7 @@ CREATE TRIGGER paper_tags_fts_delete AFTER DELETE ON paper_tags BEGIN
 END;
 
 -- papers.seen = number of digests with a sighting of the paper (one sighting per digest).
-CREATE TRIGGER sightings_seen_insert AFTER INSERT ON sightings BEGIN
-    UPDATE papers SET seen = seen + 1 WHERE id = new.paper_id;
-END;
-CREATE TRIGGER sightings_seen_delete AFTER DELETE ON sightings BEGIN
-    UPDATE papers SET seen = seen - 1 WHERE id = old.paper_id;
-END;
-"""
+{SEEN_TRIGGERS}"""
 
 
 def _v1_initial_schema(conn: sqlite3.Connection) -> None:
@@ -378,7 +380,7 @@ COMPACT_AFTER = {MIGRATIONS.index(_v8_lean_fts) + 1}
 # order and a row of summaries is too wide for that layout: pages stayed half empty (63 MB
 # for 21 MB of sighting text at 100k). A rowid table appends them, one digest after
 # another; the unique index keeps "one sighting per digest and paper" and the lookups.
-SCHEMA_V9 = """
+SCHEMA_V9 = f"""
 CREATE TABLE sightings_v9 (
     id INTEGER PRIMARY KEY,
     digest_id INTEGER NOT NULL REFERENCES digests(id) ON DELETE CASCADE,
@@ -399,13 +401,7 @@ DROP TABLE sightings;
 ALTER TABLE sightings_v9 RENAME TO sightings;
 CREATE UNIQUE INDEX sightings_digest_paper ON sightings(digest_id, paper_id);
 CREATE INDEX sightings_paper ON sightings(paper_id);
-CREATE TRIGGER sightings_seen_insert AFTER INSERT ON sightings BEGIN
-    UPDATE papers SET seen = seen + 1 WHERE id = new.paper_id;
-END;
-CREATE TRIGGER sightings_seen_delete AFTER DELETE ON sightings BEGIN
-    UPDATE papers SET seen = seen - 1 WHERE id = old.paper_id;
-END;
-"""
+{SEEN_TRIGGERS}"""
 
 
 def _v9_sightings_rowid(conn: sqlite3.Connection) -> None:

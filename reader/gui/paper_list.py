@@ -424,12 +424,12 @@ def count_text(model: PaperTableModel, whole: bool, selected_rows: int) -> str:
     total = model.total()
     if not model.total_known():
         total = model.rowCount()
-        text = f"{total}+ papers"
+        text = f"{total:,}+ papers"
     else:
-        text = f"{total} paper{'s' if total != 1 else ''}"
+        text = f"{total:,} paper{'s' if total != 1 else ''}"
     selected = total if whole else min(selected_rows, total)
     if selected > 1:
-        text += f" · {selected} selected"
+        text += f" · {selected:,} selected"
     return text
 
 

@@ -372,7 +372,7 @@ class Sidebar(QTreeWidget):
             item.setToolTip(0, plain_tooltip(f"{digest.file}\n{entries} entr{'y' if entries == 1 else 'ies'}"))
 
     def _group(self, label: str, key: str, icon_name: str, count: int) -> QTreeWidgetItem:
-        group = QTreeWidgetItem(self, [label, str(count) if count else ""])
+        group = QTreeWidgetItem(self, [label, f"{count:,}" if count else ""])
         group.setData(0, KeyRole, key)
         group.setIcon(0, icons.icon(icon_name))
         group.setFlags(Qt.ItemFlag.ItemIsEnabled)
@@ -393,8 +393,8 @@ class Sidebar(QTreeWidget):
     @staticmethod
     def _show_count(item: QTreeWidgetItem, count: int | None) -> None:
         """The count beside an entry; None: not counted yet (blank until it is)."""
-        item.setText(1, "" if count is None else str(count))
-        item.setToolTip(1, "" if count is None else f"{count} paper{'s' if count != 1 else ''}")
+        item.setText(1, "" if count is None else f"{count:,}")
+        item.setToolTip(1, "" if count is None else f"{count:,} paper{'s' if count != 1 else ''}")
 
     # --- lookups -------------------------------------------------------------------------
 

@@ -345,7 +345,7 @@ class PaperListController(QObject):
     def update_count(self) -> None:
         whole = self.whole_query_selected()
         rows = 0 if whole else len(self.view.selectionModel().selectedRows())
-        self.count_changed.emit(count_text(self.model, whole, rows))
+        self.count_changed.emit(list_count_text(self.model, whole, rows))
 
     # --- changes ------------------------------------------------------------------------
 
@@ -419,7 +419,7 @@ class PaperListController(QObject):
         return True
 
 
-def count_text(model: PaperTableModel, whole: bool, selected_rows: int) -> str:
+def list_count_text(model: PaperTableModel, whole: bool, selected_rows: int) -> str:
     """"120 papers · 3 selected"; "200+ papers" while the reader thread still counts."""
     total = model.total()
     if not model.total_known():

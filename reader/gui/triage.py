@@ -123,7 +123,7 @@ class Triage(QObject):
 
 def count_text(count: int, noun: str = "paper") -> str:
     """"1 paper", "3 papers"."""
-    return f"{count} {noun}{'' if count == 1 else 's'}"
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 def _split_tags(text: str) -> list[str]:

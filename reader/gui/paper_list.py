@@ -500,7 +500,7 @@ class BackgroundSearch:
             leading = None  # where the paper being read is, if further down: found here too
             if current is not None and all(row.id != current for row in rows):
                 up_to = lib.ids_up_to(current, query, sort=sort, descending=descending,
-                                      limit=RESTORE_ROWS)
+                                      limit=RESTORE_ROWS, first_page=[row.id for row in rows])
                 leading = (up_to, RESTORE_ROWS)  # [] : not among the first RESTORE_ROWS
             return lib.known_count(query), rows, leading
 

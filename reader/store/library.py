@@ -16,7 +16,7 @@ from reader.store.errors import UnknownPaper
 from reader.store.planner import Planner, check_sort
 from reader.store.query import CompiledQuery
 from reader.store.streamed import ids_up_to as streamed_ids_up_to
-from reader.store.streamed import streamed_ids
+from reader.store.streamed import added_follows_id, streamed_ids
 from reader.store.search import Search
 from reader.store.records import (
     DeletedPapers, DigestRecord, PaperDetail, PaperRow, UserState,
@@ -139,11 +139,17 @@ class Library:
 
     def ids_up_to(
         self, paper_id: int, query: Query = "", sort: str = "added", descending: bool = True,
-        limit: int = 1000,
+        limit: int = 1000, first_page: Sequence[int] = (),
     ) -> list[int]:
         """The sorted ids of `query`'s list from its top down to `paper_id`, when the paper
-        is in it among the first `limit`; else []. Raises QueryError."""
+        is in it among the first `limit`; else []. `first_page`, the list's first ids when
+        the caller has them, can spare the lookup. Raises QueryError."""
         search = Search.of(query)
+        if sort == "added" and first_page and paper_id not in first_page:
+            last = first_page[-1]
+            # In id order a match above the page's last paper would be on the page.
+            if (paper_id > last if descending else paper_id < last) and added_follows_id(self.conn):
+                return []
         if sort == "added":
             found = streamed_ids_up_to(self.conn, search.node, descending, paper_id, limit,
                                        self.planner.hides_archived(search.node))

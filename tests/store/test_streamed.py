@@ -123,7 +123,11 @@ def test_ids_up_to_a_paper_are_the_lists_head(library, descending):
         expected_list = _planner_ids(library, query, descending)
         for paper_id in every[::17]:
             found = library.ids_up_to(paper_id, query, descending=descending, limit=40)
+            # With the list's first page at hand (the GUI's case) the answer is the same.
+            hinted = library.ids_up_to(paper_id, query, descending=descending, limit=40,
+                                       first_page=expected_list[:7])
             if paper_id in expected_list[:40]:
                 assert found == expected_list[: expected_list.index(paper_id) + 1], (query, paper_id)
             else:
                 assert found == [], (query, paper_id)
+            assert hinted == found, (query, paper_id)

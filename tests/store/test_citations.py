@@ -7,6 +7,7 @@ import sqlite3
 
 import pytest
 
+from library_tables import connect_before
 from paper_factory import digest, entry
 from reader.exchange import CitationItem, FileLink
 from reader.store import InvalidValue, Library, migrations
@@ -17,12 +18,7 @@ V7 = migrations.MIGRATIONS.index(migrations._v7_citations) + 1
 
 def _library_before_v7(folder) -> None:
     """A library at the schema just before migration 7, with papers and user state."""
-    folder.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(folder / DB_NAME)
-    conn.execute("PRAGMA foreign_keys = ON")
-    for number in range(V7 - 1):
-        migrations.MIGRATIONS[number](conn)
-    conn.execute(f"PRAGMA user_version = {V7 - 1}")
+    conn = connect_before(folder, migrations._v7_citations)
     rows = [
         (1, "1706.03762", "Attention Is All You Need", ["Ashish Vaswani"], None),
         (2, None, "Attention Is Not Explanation", ["Sarthak Jain"], "2019-02-26"),

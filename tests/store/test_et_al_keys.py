@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from library_tables import connect_before
 from paper_factory import digest, entry
 from reader.store import Library, migrations
 from reader.store.citations import rekey_et_al
@@ -40,14 +41,9 @@ ROWS = [
 ]
 
 
-def _library_at_v8(folder) -> None:
+def _library_before_v11(folder) -> None:
     """A library just before migration 11 (migrations run up to it) holding the ROWS with their old keys."""
-    folder.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(folder / DB_NAME)
-    conn.execute("PRAGMA foreign_keys = ON")
-    for number in range(V11 - 1):
-        migrations.MIGRATIONS[number](conn)
-    conn.execute(f"PRAGMA user_version = {V11 - 1}")
+    conn = connect_before(folder, migrations._v11_et_al_keys)
     for paper_id, arxiv_id, title, authors, published, key, _ in ROWS:
         conn.execute(
             "INSERT INTO papers (id, arxiv_id, title, authors, first_author, published, added, citation_key)"
@@ -67,7 +63,7 @@ def _rows(lib: Library) -> list[tuple]:
 
 def test_migration_9_remakes_the_et_al_keys_and_keeps_every_other(tmp_path):
     folder = tmp_path / "lib"
-    _library_at_v8(folder)
+    _library_before_v11(folder)
     with sqlite3.connect(folder / DB_NAME) as old:
         before = old.execute("SELECT * FROM papers ORDER BY id").fetchall()
         columns = [row[1] for row in old.execute("PRAGMA table_info(papers)")]

@@ -84,6 +84,10 @@ def _display(row: PaperRow, column: int) -> str:
     return ""
 
 
+def column_alignment(column: int) -> int:
+    return _CENTERED if column in (COL_READ, COL_SEEN) else _LEFT
+
+
 def _is_missing(row: PaperRow, column: int) -> bool:
     return (column == COL_AUTHOR and not row.first_author) or (column == COL_DATE and not row.published)
 
@@ -332,10 +336,7 @@ class PaperTableModel(QAbstractTableModel):
             return None
         column = index.column()
         if role == _DISPLAY:
-            texts = self._texts.get(row.id)
-            if texts is None or texts[0] is not row:
-                texts = self._texts[row.id] = (row, tuple(_display(row, c) for c in _COLUMNS))
-            return texts[1][column]
+            return self._display_texts(row)[column]
         if role == _FONT:
             return None if row.read else self._bold
         if role == _FOREGROUND:
@@ -345,7 +346,7 @@ class PaperTableModel(QAbstractTableModel):
                 return QGuiApplication.palette().color(QPalette.ColorRole.PlaceholderText)
             return None
         if role == _ALIGNMENT:
-            return _CENTERED if column in (COL_READ, COL_SEEN) else _LEFT
+            return column_alignment(column)
         if role == Qt.ItemDataRole.ToolTipRole:
             tip = self._tooltip(row, column)
             return None if tip is None else plain_tooltip(tip)
@@ -356,6 +357,28 @@ class PaperTableModel(QAbstractTableModel):
         if role == UnreadRole:
             return not row.read
         return None
+
+    def cell(self, number: int, column: int) -> tuple[str, bool, QColor | None] | None:
+        """What the list's painter draws in a cell, in one call (see paper_delegate): the text,
+        whether it is bold (unread) and its colour (None: the palette's)."""
+        if number < 0 or number >= len(self._ids):
+            return None
+        row = self._row(number)
+        if row is None:
+            return None
+        if column == COL_READ:
+            color = UNREAD_COLOR
+        elif _is_missing(row, column):
+            color = QGuiApplication.palette().color(QPalette.ColorRole.PlaceholderText)
+        else:
+            color = None
+        return self._display_texts(row)[column], not row.read, color
+
+    def _display_texts(self, row: PaperRow) -> tuple[str, ...]:
+        texts = self._texts.get(row.id)
+        if texts is None or texts[0] is not row:
+            texts = self._texts[row.id] = (row, tuple(_display(row, c) for c in _COLUMNS))
+        return texts[1]
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(HEADERS):

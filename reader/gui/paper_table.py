@@ -9,6 +9,7 @@ from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from reader.gui.actions import list_keys
+from reader.gui.paper_delegate import PaperCellDelegate
 from reader.gui.paper_model import (
     COL_AUTHOR,
     COL_DATE,
@@ -37,6 +38,7 @@ class PaperTableView(QTableView):
         self.setObjectName("paperList")
         self.setAccessibleName("Papers")
         self.setModel(model)
+        self.setItemDelegate(PaperCellDelegate(model, self))
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setSortingEnabled(True)

@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from reader.store import migrations
+from reader.store import migrations, terms
 from reader.store.errors import LibraryBusy, LibraryError
 from reader.store.lock import _pid_alive
 
@@ -90,6 +90,7 @@ class Database:
         self._open_mark: Path | None = None
         self._savepoints = 0
         self._utils: Any = None
+        self._keeps_terms = False  # fts_terms exists (schema v12): commits add new words
         self._refuse_empty_file()
         self.read_only = not _writable(self.path) if read_only is None else read_only
         self.conn = conn = self._connect()
@@ -100,6 +101,7 @@ class Database:
             else:
                 self._check_if_unclean()
                 self._migrate()
+                self._keeps_terms = self.schema_version >= migrations.TERMS_VERSION
         except sqlite3.DatabaseError as exc:
             conn.close()
             self._unmark_open()
@@ -266,6 +268,8 @@ class Database:
         self._begin_immediate()
         try:
             yield self.conn
+            if self._keeps_terms:  # the words of papers written in it, before they show
+                terms.add_pending(self.conn)
         except BaseException:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")

@@ -17,13 +17,14 @@ candidates; the `+` keeps SQLite from turning the list into such lookups."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from reader.store.query import And, Node, Or, Text, fts_phrase
 
 MAIN_SELECT = "SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?"
 _IN_MAIN = f"+u.rowid IN ({MAIN_SELECT})"
-_IN_USER = "+u.rowid IN (SELECT rowid FROM papers_user_fts WHERE papers_user_fts MATCH ?)"
+IN_USER = "+u.rowid IN (SELECT rowid FROM papers_user_fts WHERE papers_user_fts MATCH ?)"
 USER_ONLY_COLUMNS = ("note",)  # Text columns that only papers_user_fts has
 
 
@@ -31,22 +32,22 @@ def _in_main(text: Text) -> bool:
     return text.column not in USER_ONLY_COLUMNS
 
 
-def _in_user(text: Text) -> bool:
+def in_user(text: Text) -> bool:
     return text.column is None or text.column in USER_ONLY_COLUMNS
 
 
-def _phrase(text: Text) -> str:
+def text_phrase(text: Text) -> str:
     phrase = fts_phrase(text.phrase, text.prefix)
     return f"{text.column} : {phrase}" if text.column else phrase
 
 
-def _main_expression(node: Node) -> str | None:
-    """The node as an expression over papers_fts; None when no paper can match it there
-    (a `note:` term under an AND)."""
+def main_expression(node: Node, phrase: Callable[[Text], str] = text_phrase) -> str | None:
+    """The node as an expression over papers_fts, each word or phrase written by `phrase`;
+    None when no paper can match it there (a `note:` term under an AND)."""
     if isinstance(node, Text):
-        return _phrase(node) if _in_main(node) else None
+        return phrase(node) if _in_main(node) else None
     assert isinstance(node, (And, Or))
-    parts = [_main_expression(child) for child in node.children]
+    parts = [main_expression(child, phrase) for child in node.children]
     if isinstance(node, And) and None in parts:
         return None
     kept = [part for part in parts if part is not None]
@@ -56,7 +57,7 @@ def _main_expression(node: Node) -> str | None:
 
 def _user_phrases(node: Node) -> list[str]:
     if isinstance(node, Text):
-        return [_phrase(node)] if _in_user(node) else []
+        return [text_phrase(node)] if in_user(node) else []
     assert isinstance(node, (And, Or))
     return [phrase for child in node.children for phrase in _user_phrases(child)]
 
@@ -73,9 +74,9 @@ def _check(node: Node, params: list) -> str:
     """SQL true when the paper `u.rowid` matches the node, its note and tags included."""
     if isinstance(node, Text):
         parts = []
-        for found, condition in ((_in_main(node), _IN_MAIN), (_in_user(node), _IN_USER)):
+        for found, condition in ((_in_main(node), _IN_MAIN), (in_user(node), IN_USER)):
             if found:
-                params.append(_phrase(node))
+                params.append(text_phrase(node))
                 parts.append(condition)
         return "(" + " OR ".join(parts) + ")"
     assert isinstance(node, (And, Or))
@@ -91,7 +92,7 @@ class TextMatch:
 
     @property
     def main(self) -> str | None:
-        return _main_expression(self.node)
+        return main_expression(self.node)
 
     @property
     def user(self) -> str | None:

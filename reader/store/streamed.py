@@ -17,10 +17,12 @@ those matches are read whole, in the same order, and merged with the streamed on
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 
 from reader.store.db import MAX_INTEGER
-from reader.store.fulltext import _IN_USER, USER_ONLY_COLUMNS, TextMatch, _in_user, _phrase
+from reader.store import terms
+from reader.store.fulltext import IN_USER, USER_ONLY_COLUMNS, TextMatch, in_user, main_expression, text_phrase
 from reader.store.migrations import ADDED_FOLLOWS_ID
 from reader.store.query import And, Node, Not, Text, compile_query, _fts_expression, _text_match
 
@@ -31,8 +33,8 @@ STEP_GRAIN = 1000
 STEP_BUDGET = 100
 
 
-class _OverBudget(Exception):
-    pass
+# A condition that reads a column of the paper's row other than its id (`p.seen`, `p.published`).
+_PAPER_COLUMN = re.compile(r"\bp\.(?!id\b)")
 
 
 def added_follows_id(conn: sqlite3.Connection) -> bool:
@@ -51,6 +53,25 @@ def split_text(node: Node | None) -> tuple[TextMatch | None, list[Node]]:
     return text, [c for c in children if _fts_expression(c) is None]
 
 
+def _spelled_out_main(conn: sqlite3.Connection, text: TextMatch) -> str:
+    """The match over papers_fts with each typed prefix spelled out as the words it starts
+    (reader.store.terms), so that FTS5 reads them lazily and stops after a page."""
+    known: list[bool] = []  # whether fts_terms is complete, asked once and only if needed
+
+    def phrase(word: Text) -> str:
+        if word.prefix:
+            if not known:
+                known.append(terms.complete(conn))
+            spelled = terms.spelled_out(conn, word.phrase, word.column) if known[0] else None
+            if spelled is not None:
+                return spelled
+        return text_phrase(word)
+
+    main = main_expression(text.node, phrase)
+    assert main is not None  # streamed_ids takes only text with a part in papers_fts
+    return main
+
+
 def _excluded_word(node: Node) -> Text | None:
     """The word of a `-word` conjunct (any column but a note's), else None."""
     if isinstance(node, Not) and isinstance(node.child, Text):
@@ -66,10 +87,10 @@ def _fold_exclusions(main: str, others: list[Node]) -> tuple[str, list[Node], li
     excluded = [word for word in map(_excluded_word, others) if word is not None]
     if not excluded:
         return main, others, []
-    phrases = [_phrase(word) for word in excluded]
+    phrases = [text_phrase(word) for word in excluded]
     folded = f"({main})" + "".join(f" NOT {phrase}" for phrase in phrases)
     kept = [c for c in others if _excluded_word(c) is None]
-    return folded, kept, [_phrase(w) for w in excluded if _in_user(w)]
+    return folded, kept, [text_phrase(w) for w in excluded if in_user(w)]
 
 
 def streamed_ids(
@@ -86,13 +107,13 @@ def streamed_ids(
         return None
     main, user_excluded = (None, [])
     if text is not None:
-        main, others, user_excluded = _fold_exclusions(text.main, others)
+        main, others, user_excluded = _fold_exclusions(_spelled_out_main(conn, text), others)
     rest = compile_query(
         None if not others else others[0] if len(others) == 1 else And(tuple(others)),
-        lookups=False, hide_archived=hide_archived,
+        lookups=False, hide_archived=hide_archived, per_row=True,
     )
     if user_excluded:
-        rest.where += "".join(f" AND NOT {_IN_USER.replace('u.rowid', 'p.id')}" for _ in user_excluded)
+        rest.where += "".join(f" AND NOT {IN_USER.replace('u.rowid', 'p.id')}" for _ in user_excluded)
         rest.params += user_excluded
     direction, later = ("DESC", "<") if descending else ("ASC", ">")
     column = "p.id" if text is None else "f.rowid"
@@ -101,6 +122,15 @@ def streamed_ids(
         main_sql = (f"SELECT p.id FROM papers p WHERE {rest.where}{seek}"
                     f" ORDER BY p.id {direction} LIMIT ?")
         main_params = [*rest.params, *seek_params, limit]
+    elif _PAPER_COLUMN.search(rest.where) is None:
+        # Checks by id alone: no row of `papers` is read (a 16 KiB page per paper, as the
+        # matches are far apart); every papers_fts row is a paper's.
+        main_sql = (
+            "SELECT f.rowid FROM papers_fts f"
+            f" WHERE f.papers_fts MATCH ? AND {rest.where.replace('p.id', 'f.rowid')}{seek}"
+            f" ORDER BY f.rowid {direction} LIMIT ?"
+        )
+        main_params = [main, *rest.params, *seek_params, limit]
     else:
         main_sql = (
             "SELECT f.rowid FROM papers_fts f JOIN papers p ON p.id = f.rowid"
@@ -130,7 +160,8 @@ def streamed_ids(
         if candidates:  # usually none: then the excluded words' lists are never read
             full = compile_query(
                 None if not every_other else every_other[0] if len(every_other) == 1
-                else And(tuple(every_other)), lookups=False, hide_archived=hide_archived)
+                else And(tuple(every_other)), lookups=False, hide_archived=hide_archived,
+                per_row=True)
             pseek = "" if after is None else f" AND p.id {later} ?"
             more = conn.execute(
                 f"SELECT p.id FROM papers p WHERE p.id IN (SELECT value FROM json_each(?))"

@@ -131,3 +131,23 @@ def test_ids_up_to_a_paper_are_the_lists_head(library, descending):
             else:
                 assert found == [], (query, paper_id)
             assert hinted == found, (query, paper_id)
+
+
+FILTER_QUERIES = [
+    "is:unread", "is:read", "tag:llm", "-tag:llm", "rating:>=3", "rating:<2", "is:untagged", "is:tagged",
+    "is:archived", "format:none", "seen:>=2 -tag:toread", "(tag:llm OR rating:4) is:unread", "is:unresolved",
+]
+
+
+@pytest.mark.parametrize("query", FILTER_QUERIES)
+def test_per_row_checks_select_the_papers_the_lists_do(library, query):
+    from reader.store.query import compile_query
+
+    node = Search.parse(query).node
+    found = {}
+    for per_row in (False, True):
+        compiled = compile_query(node, lookups=False, hide_archived=True, per_row=per_row)
+        assert ("EXISTS" in compiled.where) == per_row or "IN (" not in compiled.where
+        found[per_row] = [r[0] for r in library.conn.execute(
+            f"SELECT p.id FROM papers p WHERE {compiled.where} ORDER BY p.id", compiled.params)]
+    assert found[True] == found[False], query

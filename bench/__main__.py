@@ -28,6 +28,8 @@ ROWS = (
     ("search floor, same file", "search_floor_median_ms", None, "ms"),
     ("keystroke to repaint (median)", "keystroke_median_ms", "keystroke_ratio_to_floor", "ms"),
     ("keystroke to repaint (p95)", "keystroke_p95_ms", None, "ms"),
+    ("keystroke, list sorted by date (median)", "keystroke_by_date_median_ms", None, "ms"),
+    ("keystroke, list sorted by date (p95)", "keystroke_by_date_p95_ms", None, "ms"),
     ("scroll to bottom, worst fetch", "scroll_worst_ms", None, "ms"),
     ("scroll to bottom, RSS growth", "scroll_rss_growth_mb", None, "MB"),
     ("related (median, first call)", "related_ms", None, "ms"),

@@ -463,7 +463,8 @@ def window_figures(window: dict, empty: dict, figures: dict) -> dict:
             "sort_paint_ms", "sort_paint_max_ms", "filter_paint_ms", "filter_paint_max_ms",
             "rss_mb", "import_ms", "sort_ms_by_column", "filter_ms_by_entry",
             "keystroke_ms_by_query", "keystroke_median_ms", "keystroke_p95_ms", "keystroke_max_ms",
-            "keystroke_repeat_median_ms", "scroll_worst_ms", "scroll_fetches", "scroll_total_s",
+            "keystroke_repeat_median_ms", "keystroke_by_date_ms_by_query", "keystroke_by_date_median_ms",
+            "keystroke_by_date_p95_ms", "scroll_worst_ms", "scroll_fetches", "scroll_total_s",
             "scroll_rss_growth_mb", "scroll_rows", "scroll_error",
             "sort_paint_ms_by_column", "filter_paint_ms_by_entry", "rows_loaded")
     result = {key: window.get(key) for key in keys}

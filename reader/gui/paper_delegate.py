@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
-from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTableView, QWidget
 
 from reader.gui.paper_model import HEADERS, PaperTableModel, column_alignment
 
@@ -24,54 +24,88 @@ _ALIGN_RTL = tuple(
 )
 
 
+class _Frame:
+    """What the cells of one repaint share."""
+
+    __slots__ = ("selected", "text", "highlighted_text", "regular", "bold", "regular_metrics",
+                 "bold_metrics", "alignments")
+
+    def __init__(self, selected: set[int], palette: QPalette, group: QPalette.ColorGroup, font: QFont,
+                 direction: Qt.LayoutDirection) -> None:
+        self.selected = selected
+        self.text = palette.color(group, _TEXT)
+        self.highlighted_text = palette.color(group, _HIGHLIGHTED_TEXT)
+        # Copies: an option's font lives only as long as the paint call it came with.
+        self.regular, self.bold = QFont(font), QFont(font)
+        self.bold.setBold(True)
+        self.regular_metrics, self.bold_metrics = QFontMetrics(self.regular), QFontMetrics(self.bold)
+        self.alignments = _ALIGN_RTL if direction == _RIGHT_TO_LEFT else _ALIGN_LTR
+
+
 class PaperCellDelegate(QStyledItemDelegate):
     """Draws a cell's background as the style does and its text with one drawText call.
 
     The styled delegate asks the model for seven roles per cell and lays each text out with
     QTextLayout: 13 ms per repaint of a 1280x800 list, the larger part of a keystroke's
     time. This one asks PaperTableModel.cell() once and elides with the font's metrics
-    (about 4 ms). Sizes, editors and everything but painting stay the styled delegate's."""
+    (about 5 ms). Sizes, editors and everything but painting stay the styled delegate's."""
 
     def __init__(self, model: PaperTableModel, parent: QWidget) -> None:
         super().__init__(parent)
         self._model = model
         self._elided: dict[tuple[str, int, bool], str] = {}
-        self._fonts: tuple[QFont, QFont, QFontMetrics, QFontMetrics] | None = None
-        self._font_key: QFont | None = None  # the view's font the fonts above were made from
+        self._frame: _Frame | None = None  # during a repaint of the view (begin_frame)
         # Where the styled delegate puts text: its text margin (the focus frame's, plus one)
         # once when it lays the cell out and again when it draws.
         self._margin = 2 * (parent.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, parent) + 1)
 
+    def begin_frame(self, view: QTableView) -> None:
+        """Read once what every cell of the coming repaint shares (the view's paintEvent
+        calls this first): which of the visible rows are selected, colours, fonts."""
+        viewport = view.viewport()
+        first = max(0, view.rowAt(0))
+        last = view.rowAt(viewport.height() - 1)
+        last = self._model.rowCount() - 1 if last < 0 else last
+        selection = view.selectionModel()
+        selected = {row for row in range(first, last + 1) if selection.isRowSelected(row)}
+        group = _ACTIVE if view.isActiveWindow() else _INACTIVE
+        self._frame = _Frame(selected, view.palette(), group, view.font(), view.layoutDirection())
+
+    def end_frame(self) -> None:
+        self._frame = None
+
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:
-        # Lean on purpose: it runs for every visible cell (300 of them) on every repaint, so
-        # what does not change from cell to cell (margin, alignments, fonts) is made once.
-        column = index.column()
-        cell = self._model.cell(index.row(), column)
+        # Lean on purpose: it runs for each of the 160 visible cells on every repaint, so
+        # what does not change from cell to cell is read once per repaint (begin_frame).
+        row, column = index.row(), index.column()
+        cell = self._model.cell(row, column)
         if cell is None:
             super().paint(painter, option, index)
             return
         text, bold, color = cell
-        state = option.state
-        selected = state & _SELECTED
+        frame = self._frame
+        if frame is None:  # painted alone (not by the view's repaint): from the option
+            state = option.state
+            frame = _Frame({row} if state & _SELECTED else set(), option.palette,
+                           _ACTIVE if state & _STATE_ACTIVE else _INACTIVE, option.font, option.direction)
+        selected = row in frame.selected
         if selected:  # no background otherwise: the model gives none, the view drew the row's
             widget = option.widget
             style = widget.style() if widget is not None else QApplication.style()
             style.drawPrimitive(_PANEL, option, painter, widget)
         if not text:
             return
-        font, metrics = self._font(option.font, bold)
+        font, metrics = (frame.bold, frame.bold_metrics) if bold else (frame.regular, frame.regular_metrics)
         rect = option.rect.adjusted(self._margin, 0, -self._margin, 0)
         shown = self._elide(text, rect.width(), bold, metrics)
-        group = _ACTIVE if state & _STATE_ACTIVE else _INACTIVE
         if selected:
-            pen = option.palette.color(group, _HIGHLIGHTED_TEXT)
+            pen = frame.highlighted_text
         else:
-            pen = color if color is not None else option.palette.color(group, _TEXT)
+            pen = color if color is not None else frame.text
         painter.setFont(font)
         painter.setPen(pen)
-        alignments = _ALIGN_RTL if option.direction == _RIGHT_TO_LEFT else _ALIGN_LTR
-        painter.drawText(rect, alignments[column], shown)
+        painter.drawText(rect, frame.alignments[column], shown)
 
     def shown_text(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> str:
         """The text paint() draws in this cell: the model's, elided to the cell's width."""
@@ -79,8 +113,9 @@ class PaperCellDelegate(QStyledItemDelegate):
         if cell is None:
             return ""
         text, bold, _color = cell
-        _font, metrics = self._font(option.font, bold)
-        return self._elide(text, option.rect.width() - 2 * self._margin, bold, metrics)
+        font = QFont(option.font)
+        font.setBold(bold)
+        return self._elide(text, option.rect.width() - 2 * self._margin, bold, QFontMetrics(font))
 
     def _elide(self, text: str, width: int, bold: bool, metrics: QFontMetrics) -> str:
         key = (text, width, bold)
@@ -90,14 +125,3 @@ class PaperCellDelegate(QStyledItemDelegate):
                 self._elided.clear()
             shown = self._elided[key] = metrics.elidedText(text, _ELIDE_RIGHT, width)
         return shown
-
-    def _font(self, base: QFont, bold: bool) -> tuple[QFont, QFontMetrics]:
-        if self._fonts is None or self._font_key != base:
-            # Copies: the option's font lives only as long as this paint call.
-            regular, heavy = QFont(base), QFont(base)
-            heavy.setBold(True)
-            self._fonts = (regular, heavy, QFontMetrics(regular), QFontMetrics(heavy))
-            self._font_key = QFont(base)
-            self._elided.clear()
-        regular, heavy, regular_metrics, heavy_metrics = self._fonts
-        return (heavy, heavy_metrics) if bold else (regular, regular_metrics)

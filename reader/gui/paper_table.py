@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent
+from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QPaintEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from reader.gui.actions import list_keys
@@ -38,7 +38,8 @@ class PaperTableView(QTableView):
         self.setObjectName("paperList")
         self.setAccessibleName("Papers")
         self.setModel(model)
-        self.setItemDelegate(PaperCellDelegate(model, self))
+        self._cell_painter = PaperCellDelegate(model, self)
+        self.setItemDelegate(self._cell_painter)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setSortingEnabled(True)
@@ -53,6 +54,13 @@ class PaperTableView(QTableView):
         self.verticalHeader().setDefaultSectionSize(max(28, self.fontMetrics().height() + 12))
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self._size_columns()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
+        self._cell_painter.begin_frame(self)
+        try:
+            super().paintEvent(event)
+        finally:
+            self._cell_painter.end_frame()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
         plain = not event.modifiers() & (

@@ -20,6 +20,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from reader.store import terms
 from reader.store.query import And, Node, Or, Text, fts_phrase
 
 MAIN_SELECT = "SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?"
@@ -94,6 +95,23 @@ class TextMatch:
     def main(self) -> str | None:
         return main_expression(self.node)
 
+    def main_spelled_out(self, conn: sqlite3.Connection) -> str | None:
+        """`main` with each typed prefix spelled out as the words it starts (reader.store.terms):
+        FTS5 then reads the words' postings lazily (a page stops early) and between rows (a
+        newer search can interrupt it), where it merges a prefix's postings whole first."""
+        known: list[bool] = []  # whether fts_terms is complete, asked once and only if needed
+
+        def phrase(word: Text) -> str:
+            if word.prefix:
+                if not known:
+                    known.append(terms.complete(conn))
+                spelled = terms.spelled_out(conn, word.phrase, word.column) if known[0] else None
+                if spelled is not None:
+                    return spelled
+            return text_phrase(word)
+
+        return main_expression(self.node, phrase)
+
     @property
     def user(self) -> str | None:
         """Any of the node's words that papers_user_fts can hold: its candidates."""
@@ -128,7 +146,7 @@ class TextMatch:
     def count(self, conn: sqlite3.Connection) -> int:
         """How many papers match: every paper has exactly one papers_fts row, and at most
         one papers_user_fts row."""
-        main, found = self.main, 0
+        main, found = self.main_spelled_out(conn), 0
         if main is not None:
             found = conn.execute(
                 "SELECT count(*) FROM papers_fts WHERE papers_fts MATCH ?", (main,)

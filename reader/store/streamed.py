@@ -21,8 +21,7 @@ import re
 import sqlite3
 
 from reader.store.db import MAX_INTEGER
-from reader.store import terms
-from reader.store.fulltext import IN_USER, USER_ONLY_COLUMNS, TextMatch, in_user, main_expression, text_phrase
+from reader.store.fulltext import IN_USER, USER_ONLY_COLUMNS, TextMatch, in_user, text_phrase
 from reader.store.migrations import ADDED_FOLLOWS_ID
 from reader.store.query import And, Node, Not, Text, compile_query, _fts_expression, _text_match
 
@@ -51,25 +50,6 @@ def split_text(node: Node | None) -> tuple[TextMatch | None, list[Node]]:
         return _text_match([node]), []
     text = _text_match(children)
     return text, [c for c in children if _fts_expression(c) is None]
-
-
-def _spelled_out_main(conn: sqlite3.Connection, text: TextMatch) -> str:
-    """The match over papers_fts with each typed prefix spelled out as the words it starts
-    (reader.store.terms), so that FTS5 reads them lazily and stops after a page."""
-    known: list[bool] = []  # whether fts_terms is complete, asked once and only if needed
-
-    def phrase(word: Text) -> str:
-        if word.prefix:
-            if not known:
-                known.append(terms.complete(conn))
-            spelled = terms.spelled_out(conn, word.phrase, word.column) if known[0] else None
-            if spelled is not None:
-                return spelled
-        return text_phrase(word)
-
-    main = main_expression(text.node, phrase)
-    assert main is not None  # streamed_ids takes only text with a part in papers_fts
-    return main
 
 
 def _excluded_word(node: Node) -> Text | None:
@@ -107,7 +87,7 @@ def streamed_ids(
         return None
     main, user_excluded = (None, [])
     if text is not None:
-        main, others, user_excluded = _fold_exclusions(_spelled_out_main(conn, text), others)
+        main, others, user_excluded = _fold_exclusions(text.main_spelled_out(conn), others)
     rest = compile_query(
         None if not others else others[0] if len(others) == 1 else And(tuple(others)),
         lookups=False, hide_archived=hide_archived, per_row=True,

@@ -46,8 +46,14 @@ def add_pending(conn: sqlite3.Connection) -> int:
 
 
 def complete(conn: sqlite3.Connection) -> bool:
-    """Whether fts_terms holds every word of papers_fts (no paper's words wait to be added)."""
-    return conn.execute("SELECT NOT EXISTS (SELECT 1 FROM fts_terms_pending)").fetchone()[0] == 1
+    """Whether fts_terms holds every word of papers_fts (no paper's words wait to be added);
+    False on a library older than schema 12 (one opened read-only is not migrated)."""
+    try:
+        return conn.execute("SELECT NOT EXISTS (SELECT 1 FROM fts_terms_pending)").fetchone()[0] == 1
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc):
+            return False
+        raise
 
 
 def spelled_out(conn: sqlite3.Connection, phrase: str, column: str | None) -> str | None:

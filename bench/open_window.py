@@ -190,6 +190,7 @@ def typed(window, app, text: str) -> float:
         watcher.target, watcher.painted = viewport, False
         loop.quit()
 
+    settle(app)
     window.model.modelReset.connect(reset)
     QTimer.singleShot(60_000, loop.quit)
     begin = time.perf_counter()
@@ -201,6 +202,20 @@ def typed(window, app, text: str) -> float:
     if not (watcher.target is viewport and watcher.painted):
         painted(window, app)
     return time.perf_counter() - begin
+
+
+def settle(app) -> None:
+    """Run the event loop for the search box's typing pause: what the app does after a
+    search's first paint (the count, the detail pane) runs while the user types the next
+    one, and the next search is sent only once the typing pauses that long."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    from reader.gui.search_box import DEBOUNCE_MS
+
+    loop = QEventLoop()
+    QTimer.singleShot(DEBOUNCE_MS, loop.quit)
+    loop.exec()
+    app.processEvents()
 
 
 def keystrokes(window, app) -> dict:

@@ -50,6 +50,9 @@ class PaperTableView(QTableView):
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        # Always there: a search with fewer papers than fit would otherwise hide it, and the
+        # columns would shift under the reader's eyes (and be laid out and painted again).
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.verticalHeader().hide()
         self.verticalHeader().setDefaultSectionSize(max(28, self.fontMetrics().height() + 12))
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)

@@ -92,3 +92,21 @@ def test_a_selected_cell_has_the_highlight_background(qtbot, empty_library):
     assert QColor(plain.pixel(*corner)) == QColor("white")
     assert QColor(chosen.pixel(*corner)) != QColor("white")
     assert abs(QColor(chosen.pixel(*corner)).hue() - highlight.hue()) <= 12 or highlight.saturation() < 20
+
+
+def test_the_view_paints_its_selected_rows_highlighted_and_the_others_not(qtbot, empty_library):
+    view = _view(qtbot, empty_library, [f"Paper {n}" for n in range(6)])
+    view.show()
+    qtbot.waitExposed(view)
+    view.selectRow(1)
+    view.selectionModel().select(view.model().index(3, 0), view.selectionModel().SelectionFlag.Select
+                                 | view.selectionModel().SelectionFlag.Rows)
+    image = view.viewport().grab().toImage()
+    x = view.columnViewportPosition(COL_TITLE) + view.columnWidth(COL_TITLE) - 3  # past the text
+    highlight = view.palette().color(QPalette.ColorRole.Highlight)
+
+    def background(row: int) -> QColor:
+        return QColor(image.pixel(x, view.rowViewportPosition(row) + 2))
+
+    assert {row for row in range(6) if abs(background(row).hue() - highlight.hue()) <= 12
+            and background(row).saturation() > 20} == {1, 3}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Mapping, Sequence
@@ -81,6 +82,10 @@ def build_window(
     window = MainWindow(library, worker, library_dir, watch, settings=settings,
                         start_watcher=start_watcher, reader=reader, side_reader=side_reader)
     worker.setParent(window)
+    # What exists now (Qt's wrappers, the modules, the window) lives until the app quits:
+    # frozen, it is left out of Python's full collections, which walked it all and paused
+    # the GUI thread 40-65 ms every few hundred page reads while scrolling a 1M library.
+    gc.freeze()
     return window
 
 

@@ -20,6 +20,10 @@ from reader.store.search import join_texts
 MARK_READ_DELAY_MS = 2000
 SIGHTING_SORTS = ("position", "score")  # library sort keys that follow a digest's own order
 EXTERNAL_POLL_MS = 2000  # how often to look for writes by the CLI (one cheap PRAGMA)
+# A typed search reads this many rows first, more than a tall window shows (the rest of the
+# page follows as the list is scrolled): at 1M papers a rare word's or filter's matches lie
+# far apart, and each row read can be a page read of its own.
+FIRST_ROWS = 80
 RESTORE_ROWS = 1000  # after a filter or sort, the paper read stays selected within this many rows:
 # further down, loading every row up to it (25 µs each) would slow the change, so the list starts at the top
 
@@ -488,6 +492,7 @@ class BackgroundSearch:
     def run(self, query: Search) -> None:
         controller, model = self.controller, self.controller.model
         sort, descending, page = model.page_order()
+        first = min(page, FIRST_ROWS)
         ticket = self._ticket = object()
         self.pending = True
 
@@ -496,7 +501,7 @@ class BackgroundSearch:
         def job(lib: Any) -> tuple[int | None, list, list[int] | None]:
             # The rows first: the count of a common word can cost more than the page (the
             # store reads a text search's page without counting); it follows if need be.
-            rows = lib.rows(query, sort=sort, descending=descending, limit=page)
+            rows = lib.rows(query, sort=sort, descending=descending, limit=first)
             leading = None  # where the paper being read is, if further down: found here too
             if current is not None and all(row.id != current for row in rows):
                 up_to = lib.ids_up_to(current, query, sort=sort, descending=descending,
@@ -511,7 +516,8 @@ class BackgroundSearch:
                 controller._apply_query()  # the order changed meanwhile: read it here
                 return
             total, rows, leading = result
-            model.show_result(query, total, rows, leading if current == controller.current_paper_id() else None)
+            model.show_result(query, total, rows, leading if current == controller.current_paper_id() else None,
+                              asked=first)
             controller._list_first = True
             try:
                 controller._show_query(query)
@@ -519,6 +525,12 @@ class BackgroundSearch:
                 controller._list_first = False
             controller._detail.resume()
             if not model.total_known():
+                # Once the list has repainted (the repaint is already queued, this timer
+                # comes after it): a count running meanwhile would slow that repaint down.
+                QTimer.singleShot(0, count)
+
+        def count() -> None:
+            if self._ticket is ticket and model.query == query.text and not model.total_known():
                 controller.reader.submit("count", lambda lib: lib.count(query), counted)
 
         def counted(total: int) -> None:

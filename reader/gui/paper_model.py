@@ -162,15 +162,16 @@ class PaperTableModel(QAbstractTableModel):
             search, sort=self.sort_key(), descending=self.descending(), limit=self._page_size))
 
     def show_result(self, search: Search, total: int | None, rows: list[PaperRow],
-                    leading: tuple[list[int], int] | None = None) -> None:
-        """Show a query's first page and its count, read here or on a reader thread; a
+                    leading: tuple[list[int], int] | None = None, asked: int | None = None) -> None:
+        """Show a query's first rows and its count, read here or on a reader thread; a
         count of None is not known yet (set_total() brings it): the list shows its rows
-        first, as counting every match of a common word costs more than a page of them."""
+        first, as counting every match of a common word costs more than a page of them.
+        `asked`: how many rows were read (the page size when None); fewer means no more."""
         self.beginResetModel()
         self._search = search
         self._clear_cache()
         self._append(rows)
-        self._set_total(total)
+        self._set_total(total, self._page_size if asked is None else asked)
         # (ids of the list down to the paper being read, how deep that was looked for):
         # read with the page on the reader thread, they spare fetch_until() its queries.
         self._leading = leading
@@ -193,9 +194,9 @@ class PaperTableModel(QAbstractTableModel):
             self._set_total(self._count())
         return self._total
 
-    def _set_total(self, total: int | None) -> None:
+    def _set_total(self, total: int | None, asked: int | None = None) -> None:
         loaded = len(self._ids)
-        if total is None and loaded < self._page_size:
+        if total is None and loaded < (self._page_size if asked is None else asked):
             total = loaded  # a first page that is not full holds every match
         self._total_known = total is not None
         # Not known: at least one more than loaded, so that the view asks for the next page.

@@ -55,9 +55,10 @@ def test_typing_shows_only_the_last_query(qtbot, window, library, sample_library
 
 
 def test_a_typed_search_shows_its_rows_before_its_count(qtbot, make_window, empty_library):
-    """At 1M papers counting a common word costs more than its first page: the page is
-    shown at once ("200+ papers") and the count replaces it when the reader thread has it."""
+    """At 1M papers counting a common word costs more than its first rows: they are
+    shown at once ("80+ papers") and the count replaces it when the reader thread has it."""
     from paper_factory import digest, entry
+    from reader.gui.paper_list import FIRST_ROWS
 
     empty_library.store_digest("/d/a.txt", "1", digest(*[
         entry(f"Common okapi {n}", arxiv_id=f"2401.{n:05d}") for n in range(260)]))
@@ -75,8 +76,8 @@ def test_a_typed_search_shows_its_rows_before_its_count(qtbot, make_window, empt
     window.papers.count_changed.connect(counts.append)
     window.search_box.set_text("okapi")
     qtbot.waitUntil(lambda: window.model.query == "okapi")
-    assert window.model.rowCount() == 200 and not window.model.total_known()
-    assert counts[-1] == "200+ papers"
+    assert window.model.rowCount() == FIRST_ROWS < 260 and not window.model.total_known()
+    assert counts[-1] == f"{FIRST_ROWS}+ papers"
     release.set()
     qtbot.waitUntil(lambda: window.model.total_known())
     assert window.model.total() == 260 and counts[-1] == "260 papers"

@@ -228,3 +228,32 @@ def test_the_detail_follows_typed_results_once_they_settle(qtbot, window, librar
     first_unread = library.paper_ids("is:unread")[0]
     assert shown == [first_unread] == [window.papers.current_paper_id()]
     window.papers.stop()
+
+
+def test_a_sidebar_entry_is_read_on_the_reader_thread_too(qtbot, make_window, empty_library):
+    """Selecting "Unread" in a big library counts on the reader thread, not the GUI thread."""
+    from paper_factory import digest, entry
+    from reader.gui.paper_list import FIRST_ROWS
+
+    empty_library.store_digest("/d/a.txt", "1", digest(*[
+        entry(f"Paper {n}", arxiv_id=f"2401.{n:05d}") for n in range(150)]))
+    window = make_window(empty_library)
+    release = threading.Event()
+    threads = []
+
+    class SlowCount(Library):
+        def count(self, query=""):
+            threads.append(threading.current_thread())
+            release.wait(10)
+            return super().count(query)
+
+    reader = ReadThread(lambda: SlowCount(empty_library.folder, read_only=True), parent=window)
+    window.papers.use_reader(reader)
+    window.sidebar.select_key("smart:Unread")
+    qtbot.waitUntil(lambda: window.model.query == "is:unread")
+    assert window.model.rowCount() == FIRST_ROWS and not window.model.total_known()
+    release.set()
+    qtbot.waitUntil(lambda: window.model.total_known())
+    assert window.model.total() == 150
+    assert threads and threading.main_thread() not in threads
+    window.papers.stop()

@@ -21,9 +21,9 @@ import re
 import sqlite3
 
 from reader.store.db import MAX_INTEGER
-from reader.store.fulltext import IN_USER, USER_ONLY_COLUMNS, TextMatch, in_user, text_phrase
+from reader.store.fulltext import IN_USER, MAIN_SELECT, USER_ONLY_COLUMNS, TextMatch, in_user, text_phrase
 from reader.store.migrations import ADDED_FOLLOWS_ID
-from reader.store.query import And, Node, Not, Text, compile_query, _fts_expression, _text_match
+from reader.store.query import _MEMBERSHIP, And, Filter, Node, Not, Text, compile_query, _fts_expression, _text_match
 
 # SQLite VM steps the walk may take, counted by a progress handler every STEP_GRAIN steps:
 # about 5,000 rows checked, 2-10 ms (the IN lists of the checks are counted too); a page
@@ -129,9 +129,14 @@ def streamed_ids(
     try:
         ids = [r[0] for r in conn.execute(main_sql, main_params)]
     except sqlite3.OperationalError:
-        if steps > STEP_BUDGET:
-            return None  # rare matches: the planner finds them faster
-        raise  # interrupted by a newer search, or a real error
+        if steps <= STEP_BUDGET:
+            raise  # interrupted by a newer search, or a real error
+        # Rare matches: walk the papers of a filter instead, or leave it to the planner.
+        driven = None if main is None else _filter_driven(
+            conn, main, others, hide_archived, user_excluded, direction, later, after, limit)
+        if driven is None:
+            return None
+        ids = driven
     finally:
         conn.set_progress_handler(None, 0)
     if text is not None and text.user is not None:
@@ -142,14 +147,59 @@ def streamed_ids(
                 None if not every_other else every_other[0] if len(every_other) == 1
                 else And(tuple(every_other)), lookups=False, hide_archived=hide_archived,
                 per_row=True)
-            pseek = "" if after is None else f" AND p.id {later} ?"
+            # From the candidates (a tag's thousands of papers at most), each checked: with
+            # `p.id IN (candidates)` SQLite walked all papers in id order for the ORDER BY.
+            where, papers_join = full.where, " JOIN papers p ON p.id = cand.id"
+            if _PAPER_COLUMN.search(where) is None:
+                where, papers_join = where.replace("p.id", "cand.id"), ""
+            pseek = "" if after is None else f" AND cand.id {later} ?"
             more = conn.execute(
-                f"SELECT p.id FROM papers p WHERE p.id IN (SELECT value FROM json_each(?))"
-                f" AND {full.where}{pseek} ORDER BY p.id {direction} LIMIT ?",
+                f"SELECT cand.id FROM (SELECT value AS id FROM json_each(?)) cand{papers_join}"
+                f" WHERE {where}{pseek} ORDER BY cand.id {direction} LIMIT ?",
                 [json.dumps(candidates), *full.params, *seek_params, limit],
             ).fetchall()
             ids = sorted({*ids, *(r[0] for r in more)}, reverse=descending)[:limit]
     return ids
+
+
+def _filter_driven(
+    conn: sqlite3.Connection, main: str, others: list[Node], hide_archived: bool,
+    user_excluded: list[str], direction: str, later: str, after: int | None, limit: int,
+) -> list[int] | None:
+    """The page walked through the papers of one of the query's filters, in id order (a
+    tag's papers come that way from the tag index), each checked against the text's
+    matches (read once) and the other conditions: `agents tag:llm is:unread` at 1M papers
+    checks the 6,667 papers tagged llm instead of walking 111,000 papers with the word.
+    None when no filter can lead (then the planner answers)."""
+    for index, node in enumerate(others):
+        if not isinstance(node, Filter):
+            continue
+        lookup = compile_query(node)
+        found = _MEMBERSHIP.match(lookup.where)
+        if found is None or found.group(1):  # not a list of papers, or a negated one
+            continue
+        _negated, key, source_and_condition = found.groups()
+        rest_nodes = others[:index] + others[index + 1:]
+        rest = compile_query(
+            None if not rest_nodes else rest_nodes[0] if len(rest_nodes) == 1 else And(tuple(rest_nodes)),
+            lookups=False, hide_archived=hide_archived, per_row=True,
+        )
+        where, params = rest.where, list(rest.params)
+        if user_excluded:
+            where += "".join(f" AND NOT {IN_USER.replace('u.rowid', 'p.id')}" for _ in user_excluded)
+            params += user_excluded
+        papers_join = " JOIN papers p ON p.id = drv.id" if _PAPER_COLUMN.search(where) else ""
+        if not papers_join:
+            where = where.replace("p.id", "drv.id")
+        seek = "" if after is None else f" AND drv.id {later} ?"
+        sql = (
+            f"SELECT drv.id FROM (SELECT DISTINCT {key} AS id FROM {source_and_condition}) drv{papers_join}"
+            f" WHERE +drv.id IN ({MAIN_SELECT}) AND {where}{seek} ORDER BY drv.id {direction} LIMIT ?"
+        )
+        conn.set_progress_handler(None, 0)  # bounded by the filter's papers: no budget
+        return [r[0] for r in conn.execute(
+            sql, [*lookup.params, main, *params, *([] if after is None else [after]), limit])]
+    return None
 
 
 def ids_up_to(

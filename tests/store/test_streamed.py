@@ -87,13 +87,24 @@ def test_streamed_pages_equal_the_planners_in_both_orders(library, descending, m
     assert sum(used) > len(QUERIES)  # the streamed way was taken, and not only on no match
 
 
-def test_rare_conditions_give_up_within_budget_and_the_planner_answers(library, monkeypatch):
+def test_past_the_budget_a_filters_papers_lead_or_the_planner_answers(library, monkeypatch):
     monkeypatch.setattr(streamed, "STEP_BUDGET", 0)
     monkeypatch.setattr(streamed, "STEP_GRAIN", 1)
-
-    node = Search.parse("language tag:llm").node
+    # No filter can lead (a negated one lists the papers it leaves out): the planner's turn.
+    node = Search.parse("language -tag:llm").node
     assert streamed.streamed_ids(library.conn, node, True, 10, None, False) is None
-    assert library.paper_ids("language tag:llm") == _planner_ids(library, "language tag:llm", True)
+    # The papers tagged llm lead, each checked for the word and the rest.
+    for query in ("language tag:llm", "language tag:llm is:unread", "language tag:toread", "vision rating:>=3 -robust",
+                  "language digest:3", "sparse tag:llm seen:>=2"):
+        node = Search.parse(query).node
+        for descending in (True, False):
+            expected = _planner_ids(library, query, descending)
+            # Archived papers are left out (the fixture has some), as the library's lists do.
+            assert streamed.streamed_ids(library.conn, node, descending, 500, None, True) == expected, query
+            after = expected[2] if len(expected) > 3 else None
+            if after is not None:
+                page = streamed.streamed_ids(library.conn, node, descending, 2, after, True)
+                assert page == expected[3:5], query
 
 
 def test_the_order_flag_follows_added_stamps(library):

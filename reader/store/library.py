@@ -155,6 +155,8 @@ class Library:
                                        self.planner.hides_archived(search.node))
             if found is not None:
                 return found
+        if not self.planner.matches(paper_id, search):
+            return []  # one row checked instead of the list's first `limit` read
         ids = self._ids(search, sort, descending, limit)
         return ids[: ids.index(paper_id) + 1] if paper_id in ids else []
 

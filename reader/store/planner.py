@@ -235,9 +235,11 @@ class Planner:
              f" ORDER BY {column} {direction}, s.paper_id {direction}", [*params, *cond_params])
             for cond, cond_params in with_seek
         ]
+        # A lookup per paper (the list of the 100,000 read papers of a 1M library, built
+        # first, took 200 ms for "Rated" sorted by Read).
         without_value = [
-            (f"SELECT p.id FROM papers p WHERE p.id NOT IN"
-             f" (SELECT s.paper_id FROM paper_state s WHERE {has_value})"
+            (f"SELECT p.id FROM papers p WHERE NOT EXISTS"
+             f" (SELECT 1 FROM paper_state s WHERE s.paper_id = p.id AND {has_value})"
              f" AND {where} AND {cond} ORDER BY p.id {direction}", [*params, *cond_params])
             for cond, cond_params in without_seek
         ]

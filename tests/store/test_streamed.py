@@ -162,3 +162,20 @@ def test_per_row_checks_select_the_papers_the_lists_do(library, query):
         found[per_row] = [r[0] for r in library.conn.execute(
             f"SELECT p.id FROM papers p WHERE {compiled.where} ORDER BY p.id", compiled.params)]
     assert found[True] == found[False], query
+
+
+def test_in_a_sorted_list_a_paper_that_does_not_match_is_not_looked_for(library, monkeypatch):
+    read = library.paper_ids("is:read")
+    unread = library.paper_ids("is:unread")
+    reads: list[tuple] = []
+    original = library._ids
+
+    def watched(*args):
+        reads.append(args)
+        return original(*args)
+
+    monkeypatch.setattr(library, "_ids", watched)
+    assert library.ids_up_to(read[0], "is:unread", sort="title", limit=1000) == []
+    assert reads == []  # one row checked, not the list's first thousand read
+    found = library.ids_up_to(unread[3], "is:unread", sort="title", limit=1000)
+    assert found[-1] == unread[3] and found == library.paper_ids("is:unread", sort="title")[:len(found)]

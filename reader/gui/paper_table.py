@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QPaintEvent
+from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from reader.gui.actions import list_keys
@@ -59,11 +59,13 @@ class PaperTableView(QTableView):
         self._size_columns()
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
-        self._cell_painter.begin_frame(self)
+        # The rows are painted by the cell painter in one call (no grid, no editors, no
+        # drop indicator here); the viewport's background is already filled.
+        painter = QPainter(self.viewport())
         try:
-            super().paintEvent(event)
+            self._cell_painter.paint_rows(painter, self, event.rect())
         finally:
-            self._cell_painter.end_frame()
+            painter.end()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
         plain = not event.modifiers() & (

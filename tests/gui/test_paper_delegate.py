@@ -110,3 +110,30 @@ def test_the_view_paints_its_selected_rows_highlighted_and_the_others_not(qtbot,
 
     assert {row for row in range(6) if abs(background(row).hue() - highlight.hue()) <= 12
             and background(row).saturation() > 20} == {1, 3}
+
+
+def test_the_view_paints_unread_rows_bold_and_long_titles_within_their_column(qtbot, empty_library):
+    view = _view(qtbot, empty_library, ["Alpha Beta Gamma Delta One", "Alpha Beta Gamma Delta Two", LONG_TITLE])
+    view.show()
+    qtbot.waitExposed(view)
+    model = view.model()
+    read_row = _row_of(view, "Alpha Beta Gamma Delta One")
+    unread_row = _row_of(view, "Alpha Beta Gamma Delta Two")
+    paper_id = model.index(read_row, COL_TITLE).data(Qt.ItemDataRole.UserRole + 1)
+    empty_library.set_read([paper_id], True)
+    model.refresh_ids([paper_id])
+    view.clearSelection()
+    image = view.viewport().grab().toImage()
+    left = view.columnViewportPosition(COL_TITLE)
+    right = left + view.columnWidth(COL_TITLE)
+
+    def ink(row: int, xs: range) -> int:
+        top = view.rowViewportPosition(row)
+        return sum(1 for x in xs for y in range(top, top + view.rowHeight(row))
+                   if QColor(image.pixel(x, y)).lightness() < 160)
+
+    title = range(left, right)
+    assert ink(unread_row, title) > ink(read_row, title) * 1.15 > 0
+    long_row = _row_of(view, LONG_TITLE.strip())
+    next_column = range(right, min(right + 6, image.width()))
+    assert ink(long_row, title) > 0 and ink(long_row, next_column) == 0  # elided, not spilled

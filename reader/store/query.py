@@ -363,13 +363,14 @@ def where_clause(text: str) -> CompiledQuery:
 ARCHIVED_OUT = "p.id NOT IN (SELECT paper_id FROM paper_state WHERE archived = 1)"
 
 
-_MEMBERSHIP = re.compile(r"^p\.id (NOT )?IN \(SELECT (\S+) FROM (.*)\)$", re.DOTALL)
+# The compiler's membership tests: `p.id [NOT] IN (SELECT key FROM source [WHERE condition])`.
+MEMBERSHIP = re.compile(r"^p\.id (NOT )?IN \(SELECT (\S+) FROM (.*)\)$", re.DOTALL)
 
 
 def per_row_check(membership: str) -> str:
     """`p.id [NOT] IN (SELECT key FROM ... [WHERE ...])` as `[NOT] EXISTS (... key = p.id)`:
     a lookup of the one paper through the key's index, where SQLite reads the IN list whole."""
-    found = _MEMBERSHIP.match(membership)
+    found = MEMBERSHIP.match(membership)
     assert found is not None, membership  # the compiler's own SELECTs all have this form
     negated, key, rest = found.groups()
     source, _, condition = rest.partition(" WHERE ")  # the first WHERE is the outer one

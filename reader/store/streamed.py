@@ -23,7 +23,7 @@ import sqlite3
 from reader.store.db import MAX_INTEGER
 from reader.store.fulltext import IN_USER, MAIN_SELECT, USER_ONLY_COLUMNS, TextMatch, in_user, text_phrase
 from reader.store.migrations import ADDED_FOLLOWS_ID
-from reader.store.query import _MEMBERSHIP, And, Filter, Node, Not, Text, compile_query, _fts_expression, _text_match
+from reader.store.query import MEMBERSHIP, And, Filter, Node, Not, Text, compile_query, _fts_expression, _text_match
 
 # SQLite VM steps the walk may take, counted by a progress handler every STEP_GRAIN steps:
 # about 5,000 rows checked, 2-10 ms (the IN lists of the checks are counted too); a page
@@ -175,7 +175,7 @@ def _filter_driven(
         if not isinstance(node, Filter):
             continue
         lookup = compile_query(node)
-        found = _MEMBERSHIP.match(lookup.where)
+        found = MEMBERSHIP.match(lookup.where)
         if found is None or found.group(1):  # not a list of papers, or a negated one
             continue
         _negated, key, source_and_condition = found.groups()

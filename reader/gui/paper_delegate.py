@@ -57,38 +57,23 @@ class PaperCellDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self._model = model
         self._elided: dict[tuple[str, int, bool], str] = {}
-        self._frame: _Frame | None = None  # during a repaint of the view (begin_frame)
         # Where the styled delegate puts text: its text margin (the focus frame's, plus one)
         # once when it lays the cell out and again when it draws.
         self._margin = 2 * (parent.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, parent) + 1)
-
-    def begin_frame(self, view: QTableView) -> None:
-        """Read once what every cell of the coming repaint shares (the view's paintEvent
-        calls this first): which of the visible rows are selected, colours, fonts."""
-        viewport = view.viewport()
-        first = max(0, view.rowAt(0))
-        last = view.rowAt(viewport.height() - 1)
-        last = self._model.rowCount() - 1 if last < 0 else last
-        selection = view.selectionModel()
-        selected = {row for row in range(first, last + 1) if selection.isRowSelected(row)}
-        group = _ACTIVE if view.isActiveWindow() else _INACTIVE
-        self._frame = _Frame(selected, view.palette(), group, view.font(), view.layoutDirection())
-
-    def end_frame(self) -> None:
-        self._frame = None
 
     def paint_rows(self, painter: QPainter, view: QTableView, area: QRect) -> None:
         """Paint the rows of the list that cross `area` of its viewport: the backgrounds of
         alternate and selected rows and every cell's text, from one Python call per
         repaint. QTableView's own paint called this delegate once per cell (160 calls, each
         with a style option to convert), more than half of a repaint's 4.8 ms."""
-        self.begin_frame(view)
-        frame = self._frame
-        assert frame is not None
         model = self._model
         first = max(0, view.rowAt(area.top()))
         last = view.rowAt(area.bottom())
         last = model.rowCount() - 1 if last < 0 else last
+        selection = view.selectionModel()
+        frame = _Frame({row for row in range(first, last + 1) if selection.isRowSelected(row)},
+                       view.palette(), _ACTIVE if view.isActiveWindow() else _INACTIVE, view.font(),
+                       view.layoutDirection())
         columns = [(column, view.columnViewportPosition(column), view.columnWidth(column))
                    for column in range(model.columnCount()) if not view.isColumnHidden(column)]
         width = view.viewport().width()
@@ -97,46 +82,39 @@ class PaperCellDelegate(QStyledItemDelegate):
         highlight = palette.brush(frame.group, QPalette.ColorRole.Highlight)
         alternating = view.alternatingRowColors()
         margin = self._margin
-        try:
-            for row in range(first, last + 1):
-                top, height = view.rowViewportPosition(row), view.rowHeight(row)
-                selected = row in frame.selected
+        for row in range(first, last + 1):
+            top, height = view.rowViewportPosition(row), view.rowHeight(row)
+            selected = row in frame.selected
+            if selected:
+                painter.fillRect(0, top, width, height, highlight)
+            elif alternating and row % 2:
+                painter.fillRect(0, top, width, height, alternate)
+            for column, left, column_width in columns:
+                cell = model.cell(row, column)
+                if cell is None or not cell[0]:
+                    continue
+                text, bold, color = cell
+                font, metrics = (frame.bold, frame.bold_metrics) if bold else (frame.regular, frame.regular_metrics)
+                painter.setFont(font)
                 if selected:
-                    painter.fillRect(0, top, width, height, highlight)
-                elif alternating and row % 2:
-                    painter.fillRect(0, top, width, height, alternate)
-                for column, left, column_width in columns:
-                    cell = model.cell(row, column)
-                    if cell is None or not cell[0]:
-                        continue
-                    text, bold, color = cell
-                    font, metrics = (frame.bold, frame.bold_metrics) if bold else (frame.regular, frame.regular_metrics)
-                    painter.setFont(font)
-                    if selected:
-                        painter.setPen(frame.highlighted_text)
-                    else:
-                        painter.setPen(color if color is not None else frame.text)
-                    inner = column_width - 2 * margin
-                    painter.drawText(left + margin, top, inner, height, frame.alignments[column],
-                                     self._elide(text, inner, bold, metrics))
-        finally:
-            self.end_frame()
+                    painter.setPen(frame.highlighted_text)
+                else:
+                    painter.setPen(color if color is not None else frame.text)
+                inner = column_width - 2 * margin
+                painter.drawText(left + margin, top, inner, height, frame.alignments[column],
+                                 self._elide(text, inner, bold, metrics))
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:
-        # Lean on purpose: it runs for each of the 160 visible cells on every repaint, so
-        # what does not change from cell to cell is read once per repaint (begin_frame).
         row, column = index.row(), index.column()
         cell = self._model.cell(row, column)
         if cell is None:
             super().paint(painter, option, index)
             return
         text, bold, color = cell
-        frame = self._frame
-        if frame is None:  # painted alone (not by the view's repaint): from the option
-            state = option.state
-            frame = _Frame({row} if state & _SELECTED else set(), option.palette,
-                           _ACTIVE if state & _STATE_ACTIVE else _INACTIVE, option.font, option.direction)
+        state = option.state
+        frame = _Frame({row} if state & _SELECTED else set(), option.palette,
+                       _ACTIVE if state & _STATE_ACTIVE else _INACTIVE, option.font, option.direction)
         selected = row in frame.selected
         if selected:  # no background otherwise: the model gives none, the view drew the row's
             widget = option.widget

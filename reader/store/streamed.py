@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from collections.abc import Sequence
 
 from reader.store.db import MAX_INTEGER
 from reader.store.fulltext import IN_USER, MAIN_SELECT, USER_ONLY_COLUMNS, TextMatch, in_user, text_phrase
@@ -50,6 +51,26 @@ def split_text(node: Node | None) -> tuple[TextMatch | None, list[Node]]:
         return _text_match([node]), []
     text = _text_match(children)
     return text, [c for c in children if _fts_expression(c) is None]
+
+
+def _checks(nodes: list[Node], hide_archived: bool, user_excluded: Sequence[str] = ()) -> tuple[str, list]:
+    """The conditions `nodes` (all of them), each checked for the paper `p.id` at hand, and
+    that none of the `user_excluded` words is in its note or tags; their parameters."""
+    compiled = compile_query(
+        None if not nodes else nodes[0] if len(nodes) == 1 else And(tuple(nodes)),
+        lookups=False, hide_archived=hide_archived, per_row=True,
+    )
+    where = compiled.where + "".join(f" AND NOT {IN_USER.replace('u.rowid', 'p.id')}" for _ in user_excluded)
+    return where, [*compiled.params, *user_excluded]
+
+
+def _at(where: str, column: str) -> tuple[str, str]:
+    """`where` checked for the paper whose id is `column`, and the join of its `papers` row
+    when a condition reads more of it than its id: otherwise no row of `papers` is read (a
+    16 KiB page per paper when the papers walked are far apart)."""
+    if _PAPER_COLUMN.search(where):
+        return where, f" JOIN papers p ON p.id = {column}"
+    return where.replace("p.id", column), ""
 
 
 def _excluded_word(node: Node) -> Text | None:
@@ -88,36 +109,22 @@ def streamed_ids(
     main, user_excluded = (None, [])
     if text is not None:
         main, others, user_excluded = _fold_exclusions(text.main_spelled_out(conn), others)
-    rest = compile_query(
-        None if not others else others[0] if len(others) == 1 else And(tuple(others)),
-        lookups=False, hide_archived=hide_archived, per_row=True,
-    )
-    if user_excluded:
-        rest.where += "".join(f" AND NOT {IN_USER.replace('u.rowid', 'p.id')}" for _ in user_excluded)
-        rest.params += user_excluded
+    where, params = _checks(others, hide_archived, user_excluded)
     direction, later = ("DESC", "<") if descending else ("ASC", ">")
     column = "p.id" if text is None else "f.rowid"
     seek, seek_params = ("", []) if after is None else (f" AND {column} {later} ?", [after])
     if text is None:  # filters only: papers in id order, each checked
-        main_sql = (f"SELECT p.id FROM papers p WHERE {rest.where}{seek}"
+        main_sql = (f"SELECT p.id FROM papers p WHERE {where}{seek}"
                     f" ORDER BY p.id {direction} LIMIT ?")
-        main_params = [*rest.params, *seek_params, limit]
-    elif _PAPER_COLUMN.search(rest.where) is None:
-        # Checks by id alone: no row of `papers` is read (a 16 KiB page per paper, as the
-        # matches are far apart); every papers_fts row is a paper's.
+        main_params = [*params, *seek_params, limit]
+    else:  # every papers_fts row is a paper's
+        checked, papers_join = _at(where, "f.rowid")
         main_sql = (
-            "SELECT f.rowid FROM papers_fts f"
-            f" WHERE f.papers_fts MATCH ? AND {rest.where.replace('p.id', 'f.rowid')}{seek}"
+            f"SELECT f.rowid FROM papers_fts f{papers_join}"
+            f" WHERE f.papers_fts MATCH ? AND {checked}{seek}"
             f" ORDER BY f.rowid {direction} LIMIT ?"
         )
-        main_params = [main, *rest.params, *seek_params, limit]
-    else:
-        main_sql = (
-            "SELECT f.rowid FROM papers_fts f JOIN papers p ON p.id = f.rowid"
-            f" WHERE f.papers_fts MATCH ? AND {rest.where}{seek}"
-            f" ORDER BY f.rowid {direction} LIMIT ?"
-        )
-        main_params = [main, *rest.params, *seek_params, limit]
+        main_params = [main, *params, *seek_params, limit]
     steps = 0
 
     def budget() -> int:
@@ -143,20 +150,15 @@ def streamed_ids(
         user_sql, user_params = text.user_select()
         candidates = [r[0] for r in conn.execute(user_sql, user_params)]
         if candidates:  # usually none: then the excluded words' lists are never read
-            full = compile_query(
-                None if not every_other else every_other[0] if len(every_other) == 1
-                else And(tuple(every_other)), lookups=False, hide_archived=hide_archived,
-                per_row=True)
             # From the candidates (a tag's thousands of papers at most), each checked: with
             # `p.id IN (candidates)` SQLite walked all papers in id order for the ORDER BY.
-            where, papers_join = full.where, " JOIN papers p ON p.id = cand.id"
-            if _PAPER_COLUMN.search(where) is None:
-                where, papers_join = where.replace("p.id", "cand.id"), ""
+            every_where, every_params = _checks(every_other, hide_archived)
+            checked, papers_join = _at(every_where, "cand.id")
             pseek = "" if after is None else f" AND cand.id {later} ?"
             more = conn.execute(
                 f"SELECT cand.id FROM (SELECT value AS id FROM json_each(?)) cand{papers_join}"
-                f" WHERE {where}{pseek} ORDER BY cand.id {direction} LIMIT ?",
-                [json.dumps(candidates), *full.params, *seek_params, limit],
+                f" WHERE {checked}{pseek} ORDER BY cand.id {direction} LIMIT ?",
+                [json.dumps(candidates), *every_params, *seek_params, limit],
             ).fetchall()
             ids = sorted({*ids, *(r[0] for r in more)}, reverse=descending)[:limit]
     return ids
@@ -179,18 +181,8 @@ def _filter_driven(
         if found is None or found.group(1):  # not a list of papers, or a negated one
             continue
         _negated, key, source_and_condition = found.groups()
-        rest_nodes = others[:index] + others[index + 1:]
-        rest = compile_query(
-            None if not rest_nodes else rest_nodes[0] if len(rest_nodes) == 1 else And(tuple(rest_nodes)),
-            lookups=False, hide_archived=hide_archived, per_row=True,
-        )
-        where, params = rest.where, list(rest.params)
-        if user_excluded:
-            where += "".join(f" AND NOT {IN_USER.replace('u.rowid', 'p.id')}" for _ in user_excluded)
-            params += user_excluded
-        papers_join = " JOIN papers p ON p.id = drv.id" if _PAPER_COLUMN.search(where) else ""
-        if not papers_join:
-            where = where.replace("p.id", "drv.id")
+        where, params = _checks(others[:index] + others[index + 1:], hide_archived, user_excluded)
+        where, papers_join = _at(where, "drv.id")
         seek = "" if after is None else f" AND drv.id {later} ?"
         sql = (
             f"SELECT drv.id FROM (SELECT DISTINCT {key} AS id FROM {source_and_condition}) drv{papers_join}"

@@ -88,6 +88,16 @@ def column_alignment(column: int) -> int:
     return _CENTERED if column in (COL_READ, COL_SEEN) else _LEFT
 
 
+def _foreground(row: PaperRow, column: int) -> QColor | None:
+    """A cell's text colour: the unread mark's, a muted one for what the digests did not
+    give, else None (the palette's)."""
+    if column == COL_READ:
+        return UNREAD_COLOR
+    if _is_missing(row, column):
+        return QGuiApplication.palette().color(QPalette.ColorRole.PlaceholderText)
+    return None
+
+
 def _is_missing(row: PaperRow, column: int) -> bool:
     return (column == COL_AUTHOR and not row.first_author) or (column == COL_DATE and not row.published)
 
@@ -341,11 +351,7 @@ class PaperTableModel(QAbstractTableModel):
         if role == _FONT:
             return None if row.read else self._bold
         if role == _FOREGROUND:
-            if column == COL_READ:
-                return UNREAD_COLOR
-            if _is_missing(row, column):
-                return QGuiApplication.palette().color(QPalette.ColorRole.PlaceholderText)
-            return None
+            return _foreground(row, column)
         if role == _ALIGNMENT:
             return column_alignment(column)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -367,13 +373,7 @@ class PaperTableModel(QAbstractTableModel):
         row = self._row(number)
         if row is None:
             return None
-        if column == COL_READ:
-            color = UNREAD_COLOR
-        elif _is_missing(row, column):
-            color = QGuiApplication.palette().color(QPalette.ColorRole.PlaceholderText)
-        else:
-            color = None
-        return self._display_texts(row)[column], not row.read, color
+        return self._display_texts(row)[column], not row.read, _foreground(row, column)
 
     def _display_texts(self, row: PaperRow) -> tuple[str, ...]:
         texts = self._texts.get(row.id)

@@ -43,6 +43,7 @@ from reader.gui.search_box import SearchBox
 from reader.gui.sidebar import QueryRole, Sidebar, count_each
 from reader.gui.triage import Triage
 from reader.gui.welcome import WelcomePage
+from reader.gui.widgets import SteadyLabel
 
 STATUS_MS = 8000
 SIDEBAR_DELAY_MS = 100  # a burst of changes recounts the sidebar once
@@ -169,7 +170,7 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_status_bar(self) -> None:
-        self.count_label = QLabel(self)
+        self.count_label = SteadyLabel(self)
         self.count_label.setObjectName("countLabel")
         self.count_label.setContentsMargins(0, 0, 12, 0)  # apart from "Library: …"
         self.location_label = QLabel(self)
@@ -191,7 +192,7 @@ class MainWindow(QMainWindow):
         papers.current_changed.connect(self._show_detail)
         papers.empty_hint.connect(self.detail.set_empty_hint)
         papers.message.connect(lambda text: self.statusBar().showMessage(text, STATUS_MS))
-        papers.count_changed.connect(self.count_label.setText)
+        papers.count_changed.connect(self.count_label.set_steady_text)
         papers.reloaded.connect(self._update_stack)
         papers.external_change.connect(self.refresh_sidebar)
         papers.read_due.connect(lambda paper_id: self._push(commands.set_read_command(

@@ -1,4 +1,4 @@
-"""Small reusable widgets: a five-star rating control, a tag editor with chips, a flow layout."""
+"""Small reusable widgets: a five-star rating control, a tag editor with chips, a flow layout, a steady status label."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QCompleter,
+    QLabel,
     QLayout,
     QLayoutItem,
     QLineEdit,
@@ -452,3 +453,19 @@ class CollapsibleSection(QWidget):
         self.button.setArrowType(arrow)
         self.content.setVisible(expanded)
         self.toggled.emit(expanded)
+
+
+class SteadyLabel(QLabel):
+    """A plain-text status bar label that never narrows: the list's count changes with
+    every keystroke ("80+ papers", "1,234 papers"), and a label that followed its text's
+    width moved the labels beside it and laid the status bar out again each time."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+
+    def set_steady_text(self, text: str) -> None:
+        self.setText(text)
+        needed = self.sizeHint().width()
+        if needed > self.minimumWidth():
+            self.setMinimumWidth(needed)

@@ -140,3 +140,18 @@ def test_clearing_the_search_keeps_the_current_paper(qtbot, window, library):
     assert window.current_paper_id() == ids[150]
     assert window.detail.paper_id() == ids[150]
     assert QApplication.instance() is not None
+
+
+def test_the_count_keeps_its_width_so_the_status_bar_does_not_shift(qtbot, window, library):
+    total = library.count("")
+    window.focus_list()
+    window.papers.select_all()
+    assert f"{total} selected" in window.count_label.text()
+    qtbot.waitUntil(lambda: window.count_label.width() >= window.count_label.sizeHint().width())
+    width, place = window.count_label.width(), window.location_label.x()
+    window.table.selectRow(3)  # one paper: the count's text gets shorter
+    assert "selected" not in window.count_label.text()
+    label = window.count_label
+    assert label.fontMetrics().horizontalAdvance(label.text()) + 12 < width  # it would have narrowed
+    QApplication.processEvents()
+    assert (window.count_label.width(), window.location_label.x()) == (width, place)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from reader.models import Digest, ParsedDigest
 from reader.store import backup, citations, digests, papers, saved, state
+from reader.store.date_walk import date_walk_ids, date_walk_up_to
 from reader.store.db import MAX_INTEGER, Database
 from reader.store.errors import UnknownPaper
 from reader.store.planner import Planner, check_sort
@@ -145,6 +146,8 @@ class Library:
         is in it among the first `limit`; else []. `first_page`, the list's first ids when
         the caller has them, can spare the lookup. Raises QueryError."""
         search = Search.of(query)
+        if paper_id in first_page:  # the list's own top: nothing to read
+            return list(first_page[: list(first_page).index(paper_id) + 1])
         if sort == "added" and first_page and paper_id not in first_page:
             last = first_page[-1]
             # In id order a match above the page's last paper would be on the page.
@@ -153,6 +156,11 @@ class Library:
         if sort == "added":
             found = streamed_ids_up_to(self.conn, search.node, descending, paper_id, limit,
                                        self.planner.hides_archived(search.node))
+            if found is not None:
+                return found
+        if sort == "published":
+            found = date_walk_up_to(self.conn, search.node, descending, paper_id, limit,
+                                    self.planner.hides_archived(search.node))
             if found is not None:
                 return found
         if not self.planner.matches(paper_id, search):
@@ -209,6 +217,11 @@ class Library:
             found = streamed_ids(self.conn, search.node, descending, limit, after,
                                  self.planner.hides_archived(search.node))
             if found is not None:  # a text search read in the index's order: no count
+                return found
+        if sort == "published" and (offset == 0 or after is not None):
+            found = date_walk_ids(self.conn, search.node, descending, limit, after,
+                                  self.planner.hides_archived(search.node))
+            if found is not None:  # a text search read along the date index: no count
                 return found
         # Counted first, always: the count picks the plan, so a page is found the same way
         # whether or not the caller counted (it is remembered until the library changes).

@@ -53,7 +53,7 @@ def split_text(node: Node | None) -> tuple[TextMatch | None, list[Node]]:
     return text, [c for c in children if _fts_expression(c) is None]
 
 
-def _checks(nodes: list[Node], hide_archived: bool, user_excluded: Sequence[str] = ()) -> tuple[str, list]:
+def paper_checks(nodes: list[Node], hide_archived: bool, user_excluded: Sequence[str] = ()) -> tuple[str, list]:
     """The conditions `nodes` (all of them), each checked for the paper `p.id` at hand, and
     that none of the `user_excluded` words is in its note or tags; their parameters."""
     compiled = compile_query(
@@ -64,7 +64,7 @@ def _checks(nodes: list[Node], hide_archived: bool, user_excluded: Sequence[str]
     return where, [*compiled.params, *user_excluded]
 
 
-def _at(where: str, column: str) -> tuple[str, str]:
+def checked_at(where: str, column: str) -> tuple[str, str]:
     """`where` checked for the paper whose id is `column`, and the join of its `papers` row
     when a condition reads more of it than its id: otherwise no row of `papers` is read (a
     16 KiB page per paper when the papers walked are far apart)."""
@@ -80,7 +80,7 @@ def _excluded_word(node: Node) -> Text | None:
     return None
 
 
-def _fold_exclusions(main: str, others: list[Node]) -> tuple[str, list[Node], list[str]]:
+def fold_exclusions(main: str, others: list[Node]) -> tuple[str, list[Node], list[str]]:
     """`learning -diffusion`: the excluded words go into the streamed MATCH as `NOT`, so
     FTS5 skips those papers on the way instead of SQLite first listing every paper with
     the word (200,000 of them at 1M). Those words in a note or tags are checked apart
@@ -108,8 +108,8 @@ def streamed_ids(
         return None
     main, user_excluded = (None, [])
     if text is not None:
-        main, others, user_excluded = _fold_exclusions(text.main_spelled_out(conn), others)
-    where, params = _checks(others, hide_archived, user_excluded)
+        main, others, user_excluded = fold_exclusions(text.main_spelled_out(conn), others)
+    where, params = paper_checks(others, hide_archived, user_excluded)
     direction, later = ("DESC", "<") if descending else ("ASC", ">")
     column = "p.id" if text is None else "f.rowid"
     seek, seek_params = ("", []) if after is None else (f" AND {column} {later} ?", [after])
@@ -118,7 +118,7 @@ def streamed_ids(
                     f" ORDER BY p.id {direction} LIMIT ?")
         main_params = [*params, *seek_params, limit]
     else:  # every papers_fts row is a paper's
-        checked, papers_join = _at(where, "f.rowid")
+        checked, papers_join = checked_at(where, "f.rowid")
         main_sql = (
             f"SELECT f.rowid FROM papers_fts f{papers_join}"
             f" WHERE f.papers_fts MATCH ? AND {checked}{seek}"
@@ -152,8 +152,8 @@ def streamed_ids(
         if candidates:  # usually none: then the excluded words' lists are never read
             # From the candidates (a tag's thousands of papers at most), each checked: with
             # `p.id IN (candidates)` SQLite walked all papers in id order for the ORDER BY.
-            every_where, every_params = _checks(every_other, hide_archived)
-            checked, papers_join = _at(every_where, "cand.id")
+            every_where, every_params = paper_checks(every_other, hide_archived)
+            checked, papers_join = checked_at(every_where, "cand.id")
             pseek = "" if after is None else f" AND cand.id {later} ?"
             more = conn.execute(
                 f"SELECT cand.id FROM (SELECT value AS id FROM json_each(?)) cand{papers_join}"
@@ -181,8 +181,8 @@ def _filter_driven(
         if found is None or found.group(1):  # not a list of papers, or a negated one
             continue
         _negated, key, source_and_condition = found.groups()
-        where, params = _checks(others[:index] + others[index + 1:], hide_archived, user_excluded)
-        where, papers_join = _at(where, "drv.id")
+        where, params = paper_checks(others[:index] + others[index + 1:], hide_archived, user_excluded)
+        where, papers_join = checked_at(where, "drv.id")
         seek = "" if after is None else f" AND drv.id {later} ?"
         sql = (
             f"SELECT drv.id FROM (SELECT DISTINCT {key} AS id FROM {source_and_condition}) drv{papers_join}"

@@ -527,9 +527,7 @@ class BackgroundSearch:
                 controller._list_first = False
             controller._detail.resume()
             if not model.total_known():
-                # Once the list has repainted (the repaint is already queued, this timer
-                # comes after it): a count running meanwhile would slow that repaint down.
-                QTimer.singleShot(0, count)
+                controller.view.after_next_paint(count)  # counting meanwhile slowed the repaint
 
         def count() -> None:
             if self._ticket is ticket and model.query == query.text and not model.total_known():

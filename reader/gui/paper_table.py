@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
@@ -24,6 +25,7 @@ from reader.gui.paper_model import (
 TITLE_MIN_PX = 190  # the title keeps at least this much of a narrow list…
 TITLE_MIN_SHARE = 0.38  # …or this share of a wider one
 OPTIONAL_COLUMNS = (COL_SEEN, COL_TAGS)  # hidden, in this order, when even that does not fit
+AFTER_PAINT_LATEST_MS = 250  # work waiting for a repaint runs by then anyway (a hidden list never paints)
 
 
 class PaperTableView(QTableView):
@@ -66,6 +68,25 @@ class PaperTableView(QTableView):
             self._cell_painter.paint_rows(painter, self, event.rect())
         finally:
             painter.end()
+        if self._after_paint:
+            QTimer.singleShot(0, self._run_after_paint)  # once this repaint is on screen
+
+    _after_paint: list[Callable[[], None]] = []
+
+    def after_next_paint(self, work: Callable[[], None]) -> None:
+        """Run `work` once the list has repainted. A timer of 0 ms is not enough: Qt queues
+        repaints behind other events, so a search's count (30 ms of a core at 1M papers)
+        started before the new rows were painted, and slowed that paint down."""
+        if not self._after_paint:
+            self._after_paint = []
+            QTimer.singleShot(AFTER_PAINT_LATEST_MS, self._run_after_paint)
+        self._after_paint.append(work)
+        self.viewport().update()
+
+    def _run_after_paint(self) -> None:
+        waiting, self._after_paint = self._after_paint, []
+        for work in waiting:
+            work()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
         plain = not event.modifiers() & (

@@ -64,6 +64,7 @@ def small_batches(monkeypatch):
     """Batches of 8 papers: a page takes several of them, and the budget runs out."""
     monkeypatch.setattr(date_walk, "BATCH", 8)
     monkeypatch.setattr(date_walk, "MAX_BATCHES", 12)
+    monkeypatch.setattr(date_walk, "UP_TO_BATCHES", 6)
 
 
 def _planner_page(lib: Library, query: str, descending: bool, limit: int | None, after: int | None = None):

@@ -69,3 +69,42 @@ def test_keyset_after_a_vanished_paper_falls_back_to_the_offset(library):
     first = library.paper_ids("", sort="title", descending=False, limit=PAGE * 2)
     page = library.rows("", sort="title", descending=False, limit=PAGE, offset=PAGE, after=10**9)
     assert [r.id for r in page] == first[PAGE:]
+
+
+@pytest.fixture(scope="module")
+def unarchived(tmp_path_factory):
+    """No archived paper: a query of one filter is then that filter's list of papers alone."""
+    lib = Library(tmp_path_factory.mktemp("filter-led"))
+    entries = [entry(f"Paper {n}", arxiv_id=f"2402.{n:05d}") for n in range(50)]
+    lib.store_digest("/tmp/filter-led-1.md", "sha-1", digest(*entries[:30]))
+    lib.store_digest("/tmp/filter-led-2.md", "sha-2", digest(*entries[25:]))
+    ids = lib.paper_ids(sort="added", descending=False)
+    lib.set_read(ids[::3], True)
+    for k, paper_id in enumerate(ids[::4]):
+        lib.set_rating([paper_id], 1 + k % 3)
+    lib.add_tags(ids[::5], ["todo"])
+    lib.set_note(ids[7], "a note")
+    yield lib
+    lib.close()
+
+
+@pytest.mark.parametrize("sort", ["read", "rating"])
+@pytest.mark.parametrize("descending", [True, False])
+@pytest.mark.parametrize("query", ["rating:>=1", "is:rated", "tag:todo", "has:note", "digest:filter-led-2",
+                                   "is:unread"])
+def test_a_filters_papers_sorted_by_read_or_rating_come_from_its_own_index(
+    unarchived, query, sort, descending, monkeypatch
+):
+    from reader.store import planner
+
+    led = []
+    original = planner._filter_papers
+    monkeypatch.setattr(planner, "_filter_papers", lambda node, compiled: led.append(
+        original(node, compiled)) or led[-1])
+    got = unarchived.paper_ids(query, sort=sort, descending=descending)
+    paged = keyset_pages(unarchived, query, sort, descending)
+    monkeypatch.setattr(planner, "_filter_papers", lambda node, compiled: None)  # every paper's row
+    unarchived.planner.forget()
+    expected = unarchived.paper_ids(query, sort=sort, descending=descending)
+    assert got == expected and paged == expected
+    assert any(led) == (query != "is:unread")  # a negated filter is not a list of papers

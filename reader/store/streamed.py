@@ -34,7 +34,7 @@ STEP_BUDGET = 100
 
 
 # A condition that reads a column of the paper's row other than its id (`p.seen`, `p.published`).
-_PAPER_COLUMN = re.compile(r"\bp\.(?!id\b)")
+PAPER_COLUMN = re.compile(r"\bp\.(?!id\b)")
 
 
 def added_follows_id(conn: sqlite3.Connection) -> bool:
@@ -68,7 +68,7 @@ def checked_at(where: str, column: str) -> tuple[str, str]:
     """`where` checked for the paper whose id is `column`, and the join of its `papers` row
     when a condition reads more of it than its id: otherwise no row of `papers` is read (a
     16 KiB page per paper when the papers walked are far apart)."""
-    if _PAPER_COLUMN.search(where):
+    if PAPER_COLUMN.search(where):
         return where, f" JOIN papers p ON p.id = {column}"
     return where.replace("p.id", column), ""
 

@@ -144,3 +144,27 @@ def test_up_to_a_paper_equals_the_planners_list_head(library, small_batches, des
 def test_a_query_of_filters_alone_is_left_to_the_planner(library):
     assert _walked(library, "is:unread", True, 10) is None
     assert _walked(library, "tag:llm rating:>=3", False, 10) is None
+
+
+@pytest.mark.parametrize("descending", [True, False])
+def test_a_rare_word_and_filter_is_read_from_the_filters_papers_in_date_order(library, monkeypatch, descending):
+    """The walk gives up on sparse matches; a tag's or a rating's papers then lead, checked
+    against the whole query and sorted by date, undated ones last."""
+    monkeypatch.setattr(date_walk, "BATCH", 4)
+    monkeypatch.setattr(date_walk, "MAX_BATCHES", 3)
+    led = []
+    original = date_walk._filter_led
+    monkeypatch.setattr(date_walk, "_filter_led", lambda *args: led.append(original(*args)) or led[-1])
+    answered = []
+    for query in ("agents tag:llm", "vision rating:>=3", "language tag:toread is:unread", "zeroshot tag:llm",
+                  "idea OR agents tag:llm", "graph -is:read rating:>=1"):
+        whole = _planner_page(library, query, descending, None)
+        for limit in (3, 50):
+            walked = _walked(library, query, descending, limit)
+            assert walked in (None, whole[:limit]), (query, limit)
+            answered.append(walked is not None)
+        for position in range(0, len(whole) - 1, 3):
+            assert _walked(library, query, descending, 5, after=whole[position]) in (
+                None, whole[position + 1: position + 6])
+    assert sum(found is not None for found in led) > 10
+    assert answered.count(True) >= 10, answered  # of 12: "idea OR (agents tag:llm)" is the planner's

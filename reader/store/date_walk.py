@@ -6,10 +6,12 @@ against that list: 200-600 ms a keystroke. Here the index is walked a batch of p
 time, and each batch is checked in one statement against the text's matches in the batch's
 range of ids (papers mostly come in the order they are published, so the range is narrow,
 and FTS5 reads a range of its postings lazily): 1-2 ms a batch, and a common word fills a
-page in one or two. When the first batch shows the matches to be too rare to fill the page
-within the walk's budget, the walk gives up (None) and the planner answers: for rare
-matches its list is short. Undated papers come after the dated ones in both directions (the
-planner's order); a page that would reach them is left to the planner too.
+page in one or two. When its first batches show the matches too rare to fill the page
+within the walk's budget, the papers of one of the query's filters lead instead (a tag's,
+a rating's), each checked against the whole query; with no such filter the walk gives up
+(None) and the planner answers: for rare matches its list is short. Undated papers come
+after the dated ones in both directions (the planner's order); a walk that would reach
+them is left to the planner too.
 """
 
 from __future__ import annotations
@@ -200,11 +202,12 @@ def _filter_led(
     for conjunct in walk.every_other:
         if not isinstance(conjunct, Filter):
             continue
-        found = MEMBERSHIP.match(compile_query(conjunct).where)
+        lead = compile_query(conjunct)
+        found = MEMBERSHIP.match(lead.where)
         if found is None or found.group(1):  # not a list of papers, or a negated one
             continue
         _negated, key, source = found.groups()
-        lead_params = compile_query(conjunct).params
+        lead_params = lead.params
         whole = compile_query(node, lookups=False, hide_archived=hide_archived, per_row=True)
         where = whole.where
         if not PAPER_COLUMN.search(where):  # checked on the filter's ids: rows read for matches only

@@ -41,6 +41,7 @@ class PaperTableView(QTableView):
         self.setAccessibleName("Papers")
         self.setModel(model)
         self._cell_painter = PaperCellDelegate(model, self)
+        self._after_paint: list[Callable[[], None]] = []  # see after_next_paint()
         self.setItemDelegate(self._cell_painter)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -71,14 +72,11 @@ class PaperTableView(QTableView):
         if self._after_paint:
             QTimer.singleShot(0, self._run_after_paint)  # once this repaint is on screen
 
-    _after_paint: list[Callable[[], None]] = []
-
     def after_next_paint(self, work: Callable[[], None]) -> None:
         """Run `work` once the list has repainted. A timer of 0 ms is not enough: Qt queues
         repaints behind other events, so a search's count (30 ms of a core at 1M papers)
         started before the new rows were painted, and slowed that paint down."""
         if not self._after_paint:
-            self._after_paint = []
             QTimer.singleShot(AFTER_PAINT_LATEST_MS, self._run_after_paint)
         self._after_paint.append(work)
         self.viewport().update()

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from reader.store.fulltext import MAIN_SELECT
-from reader.store.query import MEMBERSHIP, PAPER_DATE, Filter, Node, compile_query
+from reader.store.query import PAPER_DATE, Node, compile_query, filter_papers
 from reader.store.streamed import PAPER_COLUMN, checked_at, fold_exclusions, paper_checks, split_text
 
 BATCH = 512  # papers walked per statement: the page of a word in half the papers in one
@@ -200,19 +200,15 @@ def _filter_led(
     is:unread` at 1M: 6,667 papers tagged llm, where the planner listed the 111,000 papers
     with the word first). None when no filter can lead."""
     for conjunct in walk.every_other:
-        if not isinstance(conjunct, Filter):
+        led = filter_papers(conjunct)
+        if led is None:
             continue
-        lead = compile_query(conjunct)
-        found = MEMBERSHIP.match(lead.where)
-        if found is None or found.group(1):  # not a list of papers, or a negated one
-            continue
-        _negated, key, source = found.groups()
-        lead_params = lead.params
+        source, lead_params = led
         whole = compile_query(node, lookups=False, hide_archived=hide_archived, per_row=True)
         where = whole.where
         if not PAPER_COLUMN.search(where):  # checked on the filter's ids: rows read for matches only
             where = where.replace("p.id", "drv.id")
-        papers = (f"SELECT p.id FROM (SELECT DISTINCT {key} AS id FROM {source}) drv"
+        papers = (f"SELECT p.id FROM ({source}) drv"
                   f" CROSS JOIN papers p ON p.id = drv.id WHERE {where}")
         dated, dated_params = walk.dated(start, None)
         ids = [r[0] for r in conn.execute(

@@ -147,7 +147,8 @@ class Library:
         the caller has them, can spare the lookup. Raises QueryError."""
         search = Search.of(query)
         if paper_id in first_page:  # the list's own top: nothing to read
-            return list(first_page[: list(first_page).index(paper_id) + 1])
+            first = list(first_page)
+            return first[: first.index(paper_id) + 1]
         if sort == "added" and first_page and paper_id not in first_page:
             last = first_page[-1]
             # In id order a match above the page's last paper would be on the page.

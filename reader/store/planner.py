@@ -10,8 +10,8 @@ from reader.store.db import MAX_INTEGER
 from reader.store.errors import InvalidValue
 from reader.store.fulltext import TextMatch
 from reader.store.query import (
-    MEMBERSHIP, PAPER_DATE, CompiledQuery, Filter, Node, Not, compile_query, digest_ids_sql,
-    digest_scope, mentions_archived,
+    PAPER_DATE, CompiledQuery, Filter, Node, Not, compile_query, digest_ids_sql, digest_scope,
+    filter_papers, mentions_archived,
 )
 from reader.store.search import Search
 
@@ -243,7 +243,7 @@ class Planner:
              f" AND {where} AND {cond} ORDER BY p.id {direction}", [*params, *cond_params])
             for cond, cond_params in without_seek
         ]
-        led = _filter_papers(node, compiled)
+        led = None if self.hides_archived(node) else filter_papers(node)
         if led is not None:
             # The filter's own papers, from its index: SQLite walked them too, but read each
             # one's `papers` row (a 16 KiB page) on the way: "Rated" sorted by Read took
@@ -312,18 +312,6 @@ class Planner:
         if found is None:
             found = self._memo_values[key] = compute()
         return found
-
-
-def _filter_papers(node: Node | None, compiled: CompiledQuery) -> tuple[str, list] | None:
-    """A SELECT of the ids of the papers of a query that is one filter held in a side table
-    (`rating:>=1`, `tag:x`, `has:note`), with its parameters; None for any other query."""
-    if not isinstance(node, Filter):
-        return None
-    found = MEMBERSHIP.match(compiled.where)
-    if found is None or found.group(1):  # not a list of papers, or a negated one
-        return None
-    _negated, key, source = found.groups()
-    return f"SELECT DISTINCT {key} AS id FROM {source}", list(compiled.params)
 
 
 def _seek_arms(

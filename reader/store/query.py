@@ -367,6 +367,20 @@ ARCHIVED_OUT = "p.id NOT IN (SELECT paper_id FROM paper_state WHERE archived = 1
 MEMBERSHIP = re.compile(r"^p\.id (NOT )?IN \(SELECT (\S+) FROM (.*)\)$", re.DOTALL)
 
 
+def filter_papers(node: Node | None) -> tuple[str, list] | None:
+    """`SELECT DISTINCT key AS id FROM …`: the papers a filter held in a side table lists
+    (`rating:>=1`, `tag:x`, `has:note`, `digest:…`), read from that table's index, and its
+    parameters; None for any other node (a negated filter, words, a paper's own column)."""
+    if not isinstance(node, Filter):
+        return None
+    lookup = compile_query(node)
+    found = MEMBERSHIP.match(lookup.where)
+    if found is None or found.group(1):  # not a list of papers, or a negated one
+        return None
+    _negated, key, source = found.groups()
+    return f"SELECT DISTINCT {key} AS id FROM {source}", list(lookup.params)
+
+
 def per_row_check(membership: str) -> str:
     """`p.id [NOT] IN (SELECT key FROM ... [WHERE ...])` as `[NOT] EXISTS (... key = p.id)`:
     a lookup of the one paper through the key's index, where SQLite reads the IN list whole."""

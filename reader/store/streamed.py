@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from reader.store.db import MAX_INTEGER
 from reader.store.fulltext import IN_USER, MAIN_SELECT, USER_ONLY_COLUMNS, TextMatch, in_user, text_phrase
 from reader.store.migrations import ADDED_FOLLOWS_ID
-from reader.store.query import MEMBERSHIP, And, Filter, Node, Not, Text, compile_query, _fts_expression, _text_match
+from reader.store.query import And, Node, Not, Text, _fts_expression, _text_match, compile_query, filter_papers
 
 # SQLite VM steps the walk may take, counted by a progress handler every STEP_GRAIN steps:
 # about 5,000 rows checked, 2-10 ms (the IN lists of the checks are counted too); a page
@@ -174,23 +174,20 @@ def _filter_driven(
     checks the 6,667 papers tagged llm instead of walking 111,000 papers with the word.
     None when no filter can lead (then the planner answers)."""
     for index, node in enumerate(others):
-        if not isinstance(node, Filter):
+        led = filter_papers(node)
+        if led is None:
             continue
-        lookup = compile_query(node)
-        found = MEMBERSHIP.match(lookup.where)
-        if found is None or found.group(1):  # not a list of papers, or a negated one
-            continue
-        _negated, key, source_and_condition = found.groups()
+        source, source_params = led
         where, params = paper_checks(others[:index] + others[index + 1:], hide_archived, user_excluded)
         where, papers_join = checked_at(where, "drv.id")
         seek = "" if after is None else f" AND drv.id {later} ?"
         sql = (
-            f"SELECT drv.id FROM (SELECT DISTINCT {key} AS id FROM {source_and_condition}) drv{papers_join}"
+            f"SELECT drv.id FROM ({source}) drv{papers_join}"
             f" WHERE +drv.id IN ({MAIN_SELECT}) AND {where}{seek} ORDER BY drv.id {direction} LIMIT ?"
         )
         conn.set_progress_handler(None, 0)  # bounded by the filter's papers: no budget
         return [r[0] for r in conn.execute(
-            sql, [*lookup.params, main, *params, *([] if after is None else [after]), limit])]
+            sql, [*source_params, main, *params, *([] if after is None else [after]), limit])]
     return None
 
 

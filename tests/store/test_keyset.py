@@ -98,12 +98,11 @@ def test_a_filters_papers_sorted_by_read_or_rating_come_from_its_own_index(
     from reader.store import planner
 
     led = []
-    original = planner._filter_papers
-    monkeypatch.setattr(planner, "_filter_papers", lambda node, compiled: led.append(
-        original(node, compiled)) or led[-1])
+    original = planner.filter_papers
+    monkeypatch.setattr(planner, "filter_papers", lambda node: led.append(original(node)) or led[-1])
     got = unarchived.paper_ids(query, sort=sort, descending=descending)
     paged = keyset_pages(unarchived, query, sort, descending)
-    monkeypatch.setattr(planner, "_filter_papers", lambda node, compiled: None)  # every paper's row
+    monkeypatch.setattr(planner, "filter_papers", lambda node: None)  # every paper's row
     unarchived.planner.forget()
     expected = unarchived.paper_ids(query, sort=sort, descending=descending)
     assert got == expected and paged == expected
